@@ -1,0 +1,1 @@
+//! The CSV row model (C) — owned by helper E.

@@ -1,0 +1,1 @@
+//! User integration (I) — owned by helper C.

@@ -1,0 +1,1 @@
+//! Joining (A, U5, U10, S) — owned by helper D.

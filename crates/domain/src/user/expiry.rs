@@ -1,0 +1,1 @@
+//! Expiry parsing (U6, C1) — owned by helper A.

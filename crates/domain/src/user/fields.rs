@@ -1,0 +1,1 @@
+//! Custom profile fields (U8) — owned by helper A.

@@ -1,0 +1,1 @@
+//! Passwords (policy) — owned by helper A.
