@@ -13,6 +13,12 @@ pub mod user;
 
 pub use display_name::{DisplayName, DisplayNameError};
 pub use email::{Email, EmailError};
+pub use expiry::{ExpiryError, format_expiry, parse_expiry};
+pub use fields::{
+    AttributeError, AttributeMode, FieldDefinition, FieldKey, FieldKeyError, FieldLabel,
+    FieldLabelError, FieldType, FieldTypeError, merge_attributes, validate_attributes,
+};
 pub use login_id::{LoginId, LoginIdError};
+pub use password::{Password, PasswordError};
 pub use status::{UserStatus, UserStatusError};
 pub use user::{Attributes, User};
