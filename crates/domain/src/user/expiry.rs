@@ -10,6 +10,7 @@
 //!   may still log in on 31 March, so the expiry instant is the **start of the next day**,
 //!   `2027-04-01T00:00:00Z` — not midnight at the start of the date, which would lock the user
 //!   out a day early.
+//! - slashes for hyphens in any of these (`2027/3/31`), as Excel writes dates in Japan (C2).
 //!
 //! The instant is kept to whole seconds (a fraction is dropped, a leap second becomes :59), and
 //! must fall in the years 1970–9999: an earlier year is a typo (`207-03-31`) rather than an
@@ -51,7 +52,9 @@ const NAIVE_FORMATS: [&str; 4] = [
 
 /// Parses an expiry (see the module doc for the accepted forms and the meaning of a date).
 pub fn parse_expiry(raw: &str) -> Result<DateTime<Utc>, ExpiryError> {
-    let text = raw.trim();
+    // Excel in Japan writes dates as `2027/3/31`: read them as `2027-3-31`.
+    let slashed = raw.trim().replace('/', "-");
+    let text = slashed.as_str();
     let malformed = || ExpiryError::Malformed(raw.to_owned());
     let instant = if let Ok(at) = DateTime::parse_from_rfc3339(text) {
         at.with_timezone(&Utc)
@@ -124,6 +127,15 @@ mod tests {
         ] {
             assert_eq!(parse_expiry(raw).unwrap(), noon, "{raw}");
         }
+    }
+
+    #[test]
+    fn u6_c2_excel_slash_dates_are_accepted() {
+        assert_eq!(parse_expiry("2027/3/31").unwrap(), utc(2027, 4, 1, 0, 0, 0));
+        assert_eq!(
+            parse_expiry("2027/03/31 12:30").unwrap(),
+            utc(2027, 3, 31, 12, 30, 0)
+        );
     }
 
     #[test]

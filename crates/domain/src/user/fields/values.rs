@@ -157,9 +157,11 @@ fn check_value(
 }
 
 /// `YYYY-MM-DD`, a four-digit year; a one-digit month or day (`2027-4-1`) is accepted and
-/// padded when the value is normalised.
+/// padded when the value is normalised. `YYYY/M/D`, as Excel writes dates in Japan, is
+/// accepted too (one separator throughout).
 fn parse_date(value: &str) -> Option<NaiveDate> {
-    let mut parts = value.split('-');
+    let separator = if value.contains('/') { '/' } else { '-' };
+    let mut parts = value.split(separator);
     let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
     let digits = |s: &str, len: std::ops::RangeInclusive<usize>| {
         len.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
@@ -380,6 +382,19 @@ mod tests {
         }
         let err = select("Music").unwrap_err();
         assert!(err[0].message.contains("Math, Art"));
+    }
+
+    #[test]
+    fn u8_c2_excel_slash_dates_are_accepted_and_normalised() {
+        assert_eq!(
+            parse_date("2027/3/31"),
+            NaiveDate::from_ymd_opt(2027, 3, 31)
+        );
+        assert_eq!(
+            parse_date("2027/03/31"),
+            NaiveDate::from_ymd_opt(2027, 3, 31)
+        );
+        assert_eq!(parse_date("2027/3-31"), None);
     }
 
     #[test]
