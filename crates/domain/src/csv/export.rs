@@ -6,7 +6,7 @@ use super::cell::encode_cell;
 use super::header::Column;
 use crate::group::GroupName;
 use crate::user::User;
-use chrono::{DateTime, SecondsFormat, Utc};
+use crate::user::expiry::format_expiry;
 
 /// The export's columns: `login_id, name, email, groups, status, expires_at`, then one per
 /// custom field key. Never a password.
@@ -58,18 +58,12 @@ pub fn export_record(user: &User, group_names: &[GroupName], field_keys: &[Strin
         .collect()
 }
 
-// TODO(merge): use user::expiry::format_expiry once helper A's module lands; this is the
-// same format: RFC 3339 in UTC with `Z`, to the second (expiry dates are kept to the second).
-fn format_expiry(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::user::user::fixtures::user;
     use crate::user::{Email, UserStatus};
-    use chrono::TimeZone;
+    use chrono::{TimeZone, Utc};
 
     fn keys() -> Vec<String> {
         vec!["dept".into(), "note".into()]

@@ -1,5 +1,5 @@
-//! Test support for the CSV rules: a row context standing in for helper A's parsers, and
-//! in-memory lookups.
+//! Test support for the CSV rules: a row context over the real expiry parser with a small
+//! custom-field check, and in-memory lookups.
 
 use super::lookups::{ExistingUserFacts, RowLookups, WriteDenial};
 use super::mode::FieldChange;
@@ -8,7 +8,7 @@ use crate::error::FieldError;
 use crate::group::GroupName;
 use crate::ids::{GroupId, UserId};
 use crate::user::LoginId;
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Utc};
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 
@@ -16,19 +16,9 @@ pub(crate) fn strings(cells: &[&str]) -> Vec<String> {
     cells.iter().map(|c| (*c).to_owned()).collect()
 }
 
-/// RFC 3339, or a date meaning its start in UTC.
+/// The real expiry parser (U6), its error as a field error.
 pub(crate) fn parse_expiry(raw: &str) -> Result<DateTime<Utc>, FieldError> {
-    let raw = raw.trim();
-    if let Ok(at) = DateTime::parse_from_rfc3339(raw) {
-        return Ok(at.with_timezone(&Utc));
-    }
-    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-        .map(|d| d.and_time(NaiveTime::MIN).and_utc())
-        .map_err(|_| FieldError {
-            field: "expires_at".into(),
-            code: "invalid_expiry",
-            message: "not an ISO 8601 date or date-time".into(),
-        })
+    crate::user::expiry::parse_expiry(raw).map_err(|e| FieldError::of("expires_at", &e))
 }
 
 /// `grade` must be a number (trimmed); every other key takes any text as it is.

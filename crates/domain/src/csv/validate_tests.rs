@@ -83,7 +83,8 @@ fn c1_every_column_parses_to_its_type() {
     assert_eq!(r.status, FieldChange::Set(UserStatus::Pending));
     assert_eq!(
         r.expires_at,
-        FieldChange::Set(Utc.with_ymd_and_hms(2030, 3, 31, 0, 0, 0).unwrap())
+        // A plain date allows the whole day (U6): the expiry is the next day's start.
+        FieldChange::Set(Utc.with_ymd_and_hms(2030, 4, 1, 0, 0, 0).unwrap())
     );
     assert_eq!(
         r.attributes["dept"],
