@@ -1,6 +1,8 @@
 //! Ports.
 
+pub mod integrations;
 pub mod mail;
+pub mod records;
 pub mod registration;
 pub mod sessions;
 pub mod tokens;
