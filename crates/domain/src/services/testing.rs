@@ -87,6 +87,31 @@ impl Mocks {
             .returning(move |_| Ok(grants.clone()));
     }
 
+    /// The graph, and the user in `groups` holding no grant.
+    pub fn with_managed(&mut self, graph: &GroupGraph, u: &User, groups: BTreeSet<GroupId>) {
+        self.with_graph(graph);
+        self.with_user(u, groups);
+        self.with_grants_of(u.id, Vec::new());
+    }
+
+    /// `update` is called once, and the stored user comes back with the new fields.
+    pub fn echo_update(&mut self, u: &User) {
+        let base = u.clone();
+        self.users
+            .expect_update()
+            .times(1)
+            .returning(move |update| {
+                let mut out = base.clone();
+                out.name = update.fields.name;
+                out.email = update.fields.email;
+                out.status = update.fields.status;
+                out.expires_at = update.fields.expires_at;
+                out.attributes = update.fields.attributes;
+                out.updated_at = update.updated_at;
+                Ok(out)
+            });
+    }
+
     /// Exactly one audit entry with this action and outcome (`Ok` or `Err(code)`).
     pub fn expect_audit(&mut self, action: AuditAction, outcome: Result<(), &'static str>) {
         let outcome = match outcome {

@@ -6,6 +6,7 @@ mod delete;
 mod password;
 mod read;
 mod register;
+mod status;
 mod update;
 
 pub use read::UserQuery;

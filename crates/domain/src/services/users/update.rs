@@ -89,36 +89,6 @@ impl UserService {
             .await
     }
 
-    /// U2: enables or disables a user (I7: not the source of a live integration). As
-    /// [`UserService::update`] with only the status.
-    pub async fn set_status(
-        &self,
-        actor: &Actor,
-        id: UserId,
-        status: UserStatus,
-    ) -> Result<User, UserServiceError> {
-        let patch = UserPatch {
-            status: Some(status),
-            ..UserPatch::default()
-        };
-        self.update(actor, id, patch).await
-    }
-
-    /// U6: sets or clears the expiry (a past instant ends login at once). As
-    /// [`UserService::update`] with only the expiry.
-    pub async fn set_expiry(
-        &self,
-        actor: &Actor,
-        id: UserId,
-        expires_at: Option<DateTime<Utc>>,
-    ) -> Result<User, UserServiceError> {
-        let patch = UserPatch {
-            expires_at: Some(expires_at),
-            ..UserPatch::default()
-        };
-        self.update(actor, id, patch).await
-    }
-
     async fn update_checked(
         &self,
         actor: &Actor,
@@ -190,7 +160,6 @@ mod tests {
     use crate::error::ErrorCode;
     use crate::ports::users::UserWriteError;
     use crate::services::testing::{Mocks, World, admin, grant_to, now, owner, user};
-    use mockall::predicate::eq;
 
     fn renamed() -> UserPatch {
         UserPatch {
@@ -199,31 +168,12 @@ mod tests {
         }
     }
 
-    /// A world with `bob` in class A, his grants set, and his update echoed back.
-    fn bob_in_class_a(w: &World, m: &mut Mocks, bob: &User) {
-        m.with_graph(&w.graph);
-        m.with_user(bob, [w.class_a].into());
-        m.with_grants_of(bob.id, Vec::new());
-    }
-
-    fn echo_update(m: &mut Mocks, bob: &User) {
-        let base = bob.clone();
-        m.users.expect_update().times(1).returning(move |u| {
-            let mut out = base.clone();
-            out.name = u.fields.name;
-            out.status = u.fields.status;
-            out.expires_at = u.fields.expires_at;
-            out.updated_at = u.updated_at;
-            Ok(out)
-        });
-    }
-
     #[tokio::test]
     async fn u4_manager_edits_name_with_optimistic_check() {
         let w = World::new();
         let bob = user("bob");
         let mut m = Mocks::new();
-        bob_in_class_a(&w, &mut m, &bob);
+        m.with_managed(&w.graph, &bob, [w.class_a].into());
         let seen = bob.updated_at;
         m.users
             .expect_update()
@@ -247,7 +197,7 @@ mod tests {
         let w = World::new();
         let bob = user("bob");
         let mut m = Mocks::new();
-        bob_in_class_a(&w, &mut m, &bob);
+        m.with_managed(&w.graph, &bob, [w.class_a].into());
         m.users.expect_update().times(0);
         m.expect_audit(AuditAction::UserUpdate, Err("conflict"));
         let service = UserService::new(&m.ports());
@@ -262,7 +212,7 @@ mod tests {
         let w = World::new();
         let bob = user("bob");
         let mut m = Mocks::new();
-        bob_in_class_a(&w, &mut m, &bob);
+        m.with_managed(&w.graph, &bob, [w.class_a].into());
         m.users.expect_update().times(0);
         m.expect_audit(AuditAction::UserUpdate, Err("not_found"));
         let service = UserService::new(&m.ports());
@@ -276,7 +226,7 @@ mod tests {
         let w = World::new();
         let bob = user("bob");
         let mut m = Mocks::new();
-        bob_in_class_a(&w, &mut m, &bob);
+        m.with_managed(&w.graph, &bob, [w.class_a].into());
         m.users.expect_update().times(0);
         m.expect_audit(AuditAction::UserUpdate, Err("forbidden"));
         let service = UserService::new(&m.ports());
@@ -330,140 +280,11 @@ mod tests {
         m.with_graph(&w.graph);
         m.with_user(&root, [].into());
         m.with_grants_of(root.id, Vec::new());
-        echo_update(&mut m, &root);
+        m.echo_update(&root);
         m.expect_audit(AuditAction::UserUpdate, Ok(()));
         let service = UserService::new(&m.ports());
         let me = crate::services::testing::actor_of(&root, [].into());
         let updated = service.update(&me, root.id, renamed()).await.unwrap();
         assert_eq!(updated.name.as_str(), "Bob Tanaka");
-    }
-
-    #[tokio::test]
-    async fn u3_owner_cannot_set_own_expiry() {
-        let w = World::new();
-        let mut root = user("root");
-        root.is_owner = true;
-        let mut m = Mocks::new();
-        m.with_graph(&w.graph);
-        m.with_user(&root, [].into());
-        m.with_grants_of(root.id, Vec::new());
-        m.users.expect_update().times(0);
-        m.expect_audit(AuditAction::UserExpiry, Err("self_change_forbidden"));
-        let service = UserService::new(&m.ports());
-        let me = crate::services::testing::actor_of(&root, [].into());
-        let err = service
-            .set_expiry(&me, root.id, Some(now()))
-            .await
-            .unwrap_err();
-        assert_eq!(err.code(), "self_change_forbidden");
-    }
-
-    #[tokio::test]
-    async fn p3_self_cannot_change_own_status() {
-        let mut m = Mocks::new();
-        m.users.expect_update().times(0);
-        m.expect_audit(AuditAction::UserStatus, Err("self_change_forbidden"));
-        let service = UserService::new(&m.ports());
-        let a = admin(Privilege::UsersEdit, Scope::All);
-        let err = service
-            .set_status(&a, a.user_id, UserStatus::Invalid)
-            .await
-            .unwrap_err();
-        assert_eq!(err.code(), "self_change_forbidden");
-    }
-
-    #[tokio::test]
-    async fn i7_reactivating_integrated_source_refused() {
-        let w = World::new();
-        let mut source = user("source");
-        source.status = UserStatus::Invalid;
-        let mut m = Mocks::new();
-        bob_in_class_a(&w, &mut m, &source);
-        m.users
-            .expect_is_live_integration_source()
-            .with(eq(source.id))
-            .times(1)
-            .returning(|_| Ok(true));
-        m.users.expect_update().times(0);
-        m.expect_audit(AuditAction::UserStatus, Err("integration_active"));
-        let service = UserService::new(&m.ports());
-        let a = admin(Privilege::UsersEdit, Scope::All);
-        let err = service
-            .set_status(&a, source.id, UserStatus::Valid)
-            .await
-            .unwrap_err();
-        assert_eq!(err.code(), "integration_active");
-        assert!(err.to_string().contains("cancel the integration first"));
-    }
-
-    #[tokio::test]
-    async fn u2_admin_disables_user_without_asking_about_integrations() {
-        let w = World::new();
-        let bob = user("bob");
-        let mut m = Mocks::new();
-        bob_in_class_a(&w, &mut m, &bob);
-        m.users.expect_is_live_integration_source().times(0);
-        echo_update(&mut m, &bob);
-        m.expect_audit(AuditAction::UserStatus, Ok(()));
-        let service = UserService::new(&m.ports());
-        let a = admin(Privilege::UsersEdit, Scope::groups([w.class_a]).unwrap());
-        let out = service
-            .set_status(&a, bob.id, UserStatus::Invalid)
-            .await
-            .unwrap();
-        assert_eq!(out.status, UserStatus::Invalid);
-    }
-
-    #[tokio::test]
-    async fn u2_admin_reenables_user_when_no_integration() {
-        let w = World::new();
-        let mut bob = user("bob");
-        bob.status = UserStatus::Invalid;
-        let mut m = Mocks::new();
-        bob_in_class_a(&w, &mut m, &bob);
-        m.users
-            .expect_is_live_integration_source()
-            .times(1)
-            .returning(|_| Ok(false));
-        echo_update(&mut m, &bob);
-        m.expect_audit(AuditAction::UserStatus, Ok(()));
-        let service = UserService::new(&m.ports());
-        let out = service
-            .set_status(&owner(), bob.id, UserStatus::Valid)
-            .await
-            .unwrap();
-        assert_eq!(out.status, UserStatus::Valid);
-    }
-
-    #[tokio::test]
-    async fn u6_set_expiry_writes_and_audits_expiry() {
-        let w = World::new();
-        let bob = user("bob");
-        let mut m = Mocks::new();
-        bob_in_class_a(&w, &mut m, &bob);
-        echo_update(&mut m, &bob);
-        m.expect_audit(AuditAction::UserExpiry, Ok(()));
-        let service = UserService::new(&m.ports());
-        let out = service
-            .set_expiry(&owner(), bob.id, Some(now()))
-            .await
-            .unwrap();
-        assert_eq!(out.expires_at, Some(now()));
-    }
-
-    #[tokio::test]
-    async fn u4_unchanged_patch_writes_nothing() {
-        let w = World::new();
-        let bob = user("bob");
-        let mut m = Mocks::new();
-        bob_in_class_a(&w, &mut m, &bob);
-        m.users.expect_update().times(0);
-        m.expect_audit(AuditAction::UserStatus, Ok(()));
-        let service = UserService::new(&m.ports());
-        let out = service
-            .set_status(&owner(), bob.id, UserStatus::Valid)
-            .await
-            .unwrap();
-        assert_eq!(out, bob);
     }
 }
