@@ -16,6 +16,7 @@ pub(crate) mod testing;
 
 pub use actor::{LoadActorError, load_active_actor, load_actor};
 pub use audit::{AuditService, AuditServiceError, Auditor};
+pub use grants::{ExplainRequest, ExplainTarget, GrantQuery, GrantService, GrantServiceError};
 pub use groups::{CreateGroup, GroupDetails, GroupPatch, GroupService, GroupServiceError};
 pub use users::{RegisterUser, UserPatch, UserQuery, UserService, UserServiceError};
 
