@@ -287,4 +287,33 @@ mod tests {
         let updated = service.update(&me, root.id, renamed()).await.unwrap();
         assert_eq!(updated.name.as_str(), "Bob Tanaka");
     }
+
+    #[tokio::test]
+    async fn z1_refusal_is_audited() {
+        let w = World::new();
+        let bob = user("bob");
+        let mut m = Mocks::new();
+        m.with_managed(&w.graph, &bob, [w.class_a].into());
+        m.users.expect_update().times(0);
+        let a = admin(Privilege::UsersView, Scope::All);
+        let (actor_id, bob_id) = (a.user_id, bob.id);
+        m.audit
+            .expect_record()
+            .times(1)
+            .withf(move |e| {
+                e.actor == actor_id
+                    && e.at == now()
+                    && e.action == AuditAction::UserUpdate
+                    && e.target == AuditTarget::new(AuditTargetKind::User, bob_id)
+                    && e.outcome
+                        == crate::ports::audit::AuditOutcome::Refused {
+                            code: "forbidden".into(),
+                        }
+                    && e.details["fields"] == "name"
+            })
+            .returning(|_| Ok(()));
+        let service = UserService::new(&m.ports());
+        let err = service.update(&a, bob.id, renamed()).await.unwrap_err();
+        assert_eq!(err.code(), "forbidden");
+    }
 }
