@@ -15,7 +15,7 @@ pub mod users;
 pub(crate) mod testing;
 
 pub use actor::{LoadActorError, load_active_actor, load_actor};
-pub use audit::{AuditService, AuditServiceError, Auditor};
+pub use audit::{AuditService, AuditServiceError, Auditor, Details};
 pub use grants::{ExplainRequest, ExplainTarget, GrantQuery, GrantService, GrantServiceError};
 pub use groups::{CreateGroup, GroupDetails, GroupPatch, GroupService, GroupServiceError};
 pub use me::{MeError, MeService, Profile, ProfilePatch};
