@@ -1,6 +1,8 @@
 //! The acting user's own account (P3, U10): its profile with the grants that apply to it,
 //! its name and email, and its password (the current one proven first).
 
+mod password;
+
 use super::Ports;
 use crate::authz::decision::subject_includes;
 use crate::authz::{Actor, Denied, Grant};
@@ -9,10 +11,10 @@ use crate::error::{ErrorCode, FieldError, Unexpected};
 use crate::ids::GroupId;
 use crate::ports::StoreError;
 use crate::ports::groups::GroupRepository;
-use crate::ports::password::{HashError, PasswordHasher, PlainPassword, Verification};
+use crate::ports::password::{HashError, PasswordHasher};
 use crate::ports::users::{CredentialError, CredentialStore, UserFields, UserRepository};
 use crate::ports::users::{UserUpdate, UserWriteError};
-use crate::user::password::{Password, PasswordError};
+use crate::user::password::PasswordError;
 use crate::user::{DisplayName, Email, User};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -206,39 +208,6 @@ impl MeService {
         };
         Ok(self.users.update(update).await?)
     }
-
-    /// U10, P3: changes one's own password. The new one passes the policy first (cheap), then
-    /// the current one is verified, then the new one is hashed and stored; every session of
-    /// the user ends, this one included (S1). Errors: `validation_failed`; `wrong_password`
-    /// (also when the account has no password); `busy`; `not_found`; `unexpected`.
-    pub async fn change_password(
-        &self,
-        actor: &Actor,
-        current: PlainPassword,
-        new: PlainPassword,
-    ) -> Result<(), MeError> {
-        let user = self.me(actor).await?;
-        let inputs = [
-            user.login_id.as_str(),
-            user.name.as_str(),
-            user.email.as_ref().map_or("", |e| e.as_str()),
-        ];
-        let new = Password::parse(new.expose(), &inputs)?;
-        let stored = self
-            .credentials
-            .password_hash(user.id)
-            .await?
-            .ok_or(MeError::WrongPassword)?;
-        match self.hasher.verify(&current, &stored).await? {
-            Verification::Ok | Verification::OkNeedsRehash => {}
-            Verification::Mismatch => return Err(MeError::WrongPassword),
-        }
-        let hash = self.hasher.hash(&new).await?;
-        self.credentials
-            .set_password_hash(user.id, hash, false)
-            .await?;
-        Ok(())
-    }
 }
 
 #[cfg(test)]
@@ -246,9 +215,7 @@ mod tests {
     use super::*;
     use crate::authz::{Privilege, Scope, Subject};
     use crate::ids::GrantId;
-    use crate::ports::password::PasswordHash;
     use crate::services::testing::{Mocks, World, actor_of, grant_to, now, user};
-    use mockall::predicate::eq;
 
     #[tokio::test]
     async fn p3_profile_shows_only_grants_that_apply() {
@@ -335,111 +302,6 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!(err.code(), "conflict");
-    }
-
-    #[tokio::test]
-    async fn u10_change_password_verifies_current_and_sets_new() {
-        let me = user("me");
-        let mut m = Mocks::new();
-        m.with_user(&me, [].into());
-        m.credentials
-            .expect_password_hash()
-            .with(eq(me.id))
-            .returning(|_| Ok(Some(PasswordHash::new("old"))));
-        m.hasher
-            .expect_verify()
-            .withf(|c, h| c.expose() == "old secret" && h.expose() == "old")
-            .times(1)
-            .returning(|_, _| Ok(Verification::Ok));
-        m.hasher
-            .expect_hash()
-            .withf(|p| p.expose() == "quiet-harbor-lamp")
-            .returning(|_| Ok(PasswordHash::new("new")));
-        m.credentials
-            .expect_set_password_hash()
-            .with(eq(me.id), eq(PasswordHash::new("new")), eq(false))
-            .times(1)
-            .returning(|_, _, _| Ok(()));
-        let service = MeService::new(&m.ports());
-        service
-            .change_password(
-                &actor_of(&me, [].into()),
-                PlainPassword::new("old secret"),
-                PlainPassword::new("quiet-harbor-lamp"),
-            )
-            .await
-            .unwrap();
-    }
-
-    #[tokio::test]
-    async fn u10_wrong_current_password_refused_and_nothing_written() {
-        let me = user("me");
-        let mut m = Mocks::new();
-        m.with_user(&me, [].into());
-        m.credentials
-            .expect_password_hash()
-            .returning(|_| Ok(Some(PasswordHash::new("old"))));
-        m.hasher
-            .expect_verify()
-            .returning(|_, _| Ok(Verification::Mismatch));
-        m.hasher.expect_hash().times(0);
-        m.credentials.expect_set_password_hash().times(0);
-        let service = MeService::new(&m.ports());
-        let err = service
-            .change_password(
-                &actor_of(&me, [].into()),
-                PlainPassword::new("guess"),
-                PlainPassword::new("quiet-harbor-lamp"),
-            )
-            .await
-            .unwrap_err();
-        assert_eq!(err.code(), "wrong_password");
-    }
-
-    #[tokio::test]
-    async fn u1_new_password_policy_checked_before_verifying() {
-        let me = user("me");
-        let mut m = Mocks::new();
-        m.with_user(&me, [].into());
-        m.hasher.expect_verify().times(0);
-        m.credentials.expect_set_password_hash().times(0);
-        let service = MeService::new(&m.ports());
-        let err = service
-            .change_password(
-                &actor_of(&me, [].into()),
-                PlainPassword::new("old secret"),
-                PlainPassword::new("short"),
-            )
-            .await
-            .unwrap_err();
-        let MeError::Invalid(fields) = err else {
-            panic!("expected a validation error, got {err:?}");
-        };
-        assert_eq!(fields[0].field, "new_password");
-    }
-
-    #[tokio::test]
-    async fn c9_busy_hasher_reported() {
-        let me = user("me");
-        let mut m = Mocks::new();
-        m.with_user(&me, [].into());
-        m.credentials
-            .expect_password_hash()
-            .returning(|_| Ok(Some(PasswordHash::new("old"))));
-        m.hasher
-            .expect_verify()
-            .returning(|_, _| Err(HashError::Busy));
-        m.credentials.expect_set_password_hash().times(0);
-        let service = MeService::new(&m.ports());
-        let err = service
-            .change_password(
-                &actor_of(&me, [].into()),
-                PlainPassword::new("old secret"),
-                PlainPassword::new("quiet-harbor-lamp"),
-            )
-            .await
-            .unwrap_err();
-        assert_eq!(err.code(), "busy");
     }
 
     #[tokio::test]
