@@ -164,11 +164,32 @@ fn up_set_unions_closures_in_every_representation() {
     }
     // A wide graph with a small union takes the sorted-list path.
     let mut wide = graph.clone();
-    for _ in 0..2_000 {
+    for _ in 0..6_000 {
         wide.add_group(GroupId::new());
     }
     let sparse = UpSet::new(&wide, [g[2], g[4]]);
-    for (i, want) in [true, true, true, true, true, false].into_iter().enumerate() {
+    for (i, want) in [true, true, true, true, true, false]
+        .into_iter()
+        .enumerate()
+    {
         assert_eq!(sparse.contains(g[i]), want, "group {i}, sparse");
     }
+}
+
+#[test]
+fn up_set_bitset_form_spans_many_words() {
+    // Two chains of 100: unions this dense take the bitset form, with slots past word 0.
+    let left = ids(100);
+    let right = ids(100);
+    let mut edges: Vec<_> = left.windows(2).map(|w| (w[1], w[0])).collect();
+    edges.extend(right.windows(2).map(|w| (w[1], w[0])));
+    let mut graph = GroupGraph::from_edges(left.iter().chain(&right).copied(), edges).unwrap();
+    let outsider = GroupId::new();
+    graph.add_group(outsider);
+    let up = UpSet::new(&graph, [left[99], right[99]]);
+    assert!(left.iter().chain(&right).all(|g| up.contains(*g)));
+    assert!(!up.contains(outsider));
+    let mid = UpSet::new(&graph, [left[50], right[10]]);
+    assert!(mid.contains(left[50]) && !mid.contains(left[51]));
+    assert!(mid.contains(right[0]) && !mid.contains(right[11]));
 }
