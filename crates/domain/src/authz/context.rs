@@ -1,12 +1,16 @@
 //! One decision's working set (P2–P3): which grants reach the actor and which scopes cover the
-//! target. The ancestor sets of the actor's and the target's groups are built at most once
-//! per decision, lazily, so a denial that scans every grant still costs one set build plus
-//! one lookup per scope group.
+//! target.
+//!
+//! The target's groups are resolved to graph slots once; each scope group is then one hash
+//! lookup and one bit test per target group (`GroupGraph::any_below`). Grants are tested
+//! privilege first (free), scope second, and membership of a group subject (G4) last, so a
+//! denial that scans every grant does little more than that per grant.
 
 use super::{Actor, Grant, Privilege, Scope, Subject, Target};
-use crate::group::graph::{GroupGraph, UpSet};
+use crate::group::graph::GroupGraph;
 use crate::ids::GroupId;
 use std::cell::OnceCell;
+use std::collections::BTreeSet;
 
 /// How a scope covers the target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,32 +31,41 @@ impl Cover {
     }
 }
 
-/// The actor, the target and the lazily built sets one decision needs.
+/// The actor, the target, and what one decision resolves at most once.
 #[derive(Debug)]
 pub(crate) struct Context<'a> {
     pub(crate) graph: &'a GroupGraph,
     pub(crate) actor: &'a Actor,
     pub(crate) target: &'a Target,
-    /// The actor's direct groups and every group above them: a group grant reaches the actor
-    /// exactly when its subject is in here (G4).
-    actor_up: OnceCell<UpSet<'a>>,
-    /// The target's groups and every group above them (empty for `Global`): a scope group
-    /// covers the target exactly when it is in here (P3).
-    target_up: OnceCell<UpSet<'a>>,
-    /// The answer for `member_groups`, the same for every such grant of this actor.
+    /// The target's groups as slots: a user's direct groups, a group itself, nothing for
+    /// `Global` (so only `all` covers it, P3).
+    target_slots: Vec<u32>,
+    /// The actor's direct groups as slots, for group subjects (G4).
+    actor_slots: OnceCell<Vec<u32>>,
+    /// How `member_groups` covers the target: the same for every such grant of the actor.
     member_groups: OnceCell<Option<GroupId>>,
 }
 
 impl<'a> Context<'a> {
     pub(crate) fn new(actor: &'a Actor, graph: &'a GroupGraph, target: &'a Target) -> Self {
+        let target_slots = match target {
+            Target::Global => Vec::new(),
+            Target::Group(g) => graph.slots_of([*g]),
+            Target::User(u) => graph.slots_of(u.direct_groups.iter().copied()),
+        };
         Self {
             graph,
             actor,
             target,
-            actor_up: OnceCell::new(),
-            target_up: OnceCell::new(),
+            target_slots,
+            actor_slots: OnceCell::new(),
             member_groups: OnceCell::new(),
         }
+    }
+
+    /// A context for questions about the actor's grants only (no target).
+    pub(crate) fn of_actor(actor: &'a Actor, graph: &'a GroupGraph) -> Self {
+        Self::new(actor, graph, &Target::Global)
     }
 
     /// Whether the grant reaches the actor: its own, or one to a group the actor is a
@@ -60,16 +73,18 @@ impl<'a> Context<'a> {
     pub(crate) fn reaches_actor(&self, grant: &Grant) -> bool {
         match grant.subject {
             Subject::User(u) => u == self.actor.user_id,
-            Subject::Group(g) => self
-                .actor_up
-                .get_or_init(|| UpSet::new(self.graph, self.actor.direct_groups.iter().copied()))
-                .contains(g),
+            Subject::Group(g) => {
+                let slots = self.actor_slots.get_or_init(|| {
+                    self.graph
+                        .slots_of(self.actor.direct_groups.iter().copied())
+                });
+                self.graph.any_below(g, slots)
+            }
         }
     }
 
     /// The actor's grants that reach it and give `privilege` (directly or by implication).
     pub(crate) fn applicable(&self, privilege: Privilege) -> impl Iterator<Item = &'a Grant> + '_ {
-        // The privilege test is first because it is free and discards most grants.
         self.actor
             .grants
             .iter()
@@ -79,39 +94,39 @@ impl<'a> Context<'a> {
     /// How `scope`, held by the actor, covers the target; `None` when it does not (P3: a
     /// user in no group and `Global` are covered by `all` only).
     pub(crate) fn cover(&self, scope: &Scope) -> Option<Cover> {
-        match scope {
-            Scope::All => Some(Cover::All),
-            Scope::Groups { group_ids } => {
-                let up = self.target_up();
-                group_ids.iter().copied().find(|r| up.contains(*r))
-            }
-            .map(Cover::Under),
+        let found = match scope {
+            Scope::All => return Some(Cover::All),
+            Scope::Groups { group_ids } => self.first_above_target(group_ids),
             // P2: the holder's direct groups with everything below them, as they are now.
-            Scope::MemberGroups => self
+            Scope::MemberGroups => *self
                 .member_groups
-                .get_or_init(|| {
-                    let up = self.target_up();
-                    self.actor
-                        .direct_groups
-                        .iter()
-                        .copied()
-                        .find(|r| up.contains(*r))
-                })
-                .map(Cover::Under),
+                .get_or_init(|| self.first_above_target(&self.actor.direct_groups)),
+        };
+        found.map(Cover::Under)
+    }
+
+    /// The first of `roots` that is a target group or above one.
+    fn first_above_target(&self, roots: &BTreeSet<GroupId>) -> Option<GroupId> {
+        if self.target_slots.is_empty() {
+            return None;
         }
+        roots
+            .iter()
+            .copied()
+            .find(|r| self.graph.any_below(*r, &self.target_slots))
     }
 
-    /// The first grant that gives `privilege` over the target, and how it covers it.
+    /// The first grant (in the actor's order) that gives `privilege` over the target, and
+    /// how it covers it.
     pub(crate) fn first_allowing(&self, privilege: Privilege) -> Option<(&'a Grant, Cover)> {
-        self.applicable(privilege)
-            .find_map(|g| self.cover(&g.scope).map(|c| (g, c)))
-    }
-
-    fn target_up(&self) -> &UpSet<'a> {
-        self.target_up.get_or_init(|| match self.target {
-            Target::User(u) => UpSet::new(self.graph, u.direct_groups.iter().copied()),
-            Target::Group(g) => UpSet::new(self.graph, [*g]),
-            Target::Global => UpSet::new(self.graph, []),
+        self.actor.grants.iter().find_map(|g| {
+            if !g.privilege.implies(privilege) {
+                return None;
+            }
+            // Scope before membership: most grants fail on scope, and a group subject's
+            // membership test is the costlier one.
+            let cover = self.cover(&g.scope)?;
+            self.reaches_actor(g).then_some((g, cover))
         })
     }
 }

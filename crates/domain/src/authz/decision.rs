@@ -58,6 +58,7 @@ pub fn authorize(
     if actor.is_owner {
         return Ok(());
     }
+    // One context for both questions: the target's slots are resolved once.
     let context = Context::new(actor, graph, target);
     if context.first_allowing(privilege).is_some() {
         return Ok(());
@@ -66,7 +67,6 @@ pub fn authorize(
         Target::Global => true,
         Target::User(u) if u.id == actor.user_id => true,
         Target::User(_) | Target::Group(_) => {
-            // The same context: the target's ancestor set is already built.
             privilege != Privilege::UsersView
                 && context.first_allowing(Privilege::UsersView).is_some()
         }
@@ -96,8 +96,7 @@ pub fn visibility(actor: &Actor, graph: &GroupGraph, privilege: Privilege) -> Vi
     if actor.is_owner {
         return Visibility::All;
     }
-    let nothing = Target::Global;
-    let context = Context::new(actor, graph, &nothing);
+    let context = Context::of_actor(actor, graph);
     let mut groups = BTreeSet::new();
     for grant in context.applicable(privilege) {
         let roots = match &grant.scope {

@@ -5,7 +5,7 @@
 use super::context::Context;
 use super::{Actor, Grant, NewGrant, Privilege, Scope, Subject, Target, TargetUser, is_allowed};
 use crate::error::ErrorCode;
-use crate::group::graph::{GroupGraph, UpSet};
+use crate::group::graph::GroupGraph;
 use crate::ids::GroupId;
 use std::collections::BTreeSet;
 
@@ -54,9 +54,10 @@ fn reach<'s>(scope: &'s Scope, holder_groups: &'s BTreeSet<GroupId>) -> Reach<'s
 
 /// Whether the actor holds `privilege` at all (some grant reaching it gives it).
 fn holds(actor: &Actor, graph: &GroupGraph, privilege: Privilege) -> bool {
-    let nothing = Target::Global;
-    let context = Context::new(actor, graph, &nothing);
-    context.applicable(privilege).next().is_some()
+    Context::of_actor(actor, graph)
+        .applicable(privilege)
+        .next()
+        .is_some()
 }
 
 /// Whether the actor holds `privilege` over everything `reach` covers. `all` needs `all`
@@ -133,10 +134,9 @@ pub fn check_may_manage(
     if actor.is_owner {
         return Ok(());
     }
-    let member_of = UpSet::new(graph, target.direct_groups.iter().copied());
     let reaches_target = |grant: &&Grant| match grant.subject {
         Subject::User(u) => u == target.id,
-        Subject::Group(g) => member_of.contains(g),
+        Subject::Group(g) => graph.is_any_within(target.direct_groups.iter().copied(), g),
     };
     for grant in target_grants.iter().filter(reaches_target) {
         let covers = reach(&grant.scope, &target.direct_groups);

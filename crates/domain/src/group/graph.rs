@@ -4,22 +4,22 @@
 //!
 //! Groups are interned to dense `u32` slots; each keeps its closure (itself and every group
 //! above it) as a sorted `Vec<u32>`. That keeps memory proportional to the real ancestor
-//! counts (small in practice, a few hundred in a random 10,000-group DAG) and lets a decision
-//! build a bitset of the target's ancestors in one pass (see `up_set`).
+//! counts (small in practice, a few hundred in a random 10,000-group DAG). Groups used as
+//! scope groups also get, lazily, a bitset of everything below them (see `below`), so the
+//! question a decision asks most — "is the target below this scope group?" — is one bit test.
 
+mod below;
 mod hash;
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]
 mod tests;
-mod up_set;
-
-pub(crate) use up_set::UpSet;
 
 use crate::error::ErrorCode;
 use crate::ids::GroupId;
 use hash::IdBuild;
 use std::collections::{BTreeSet, HashMap};
+use std::sync::OnceLock;
 
 /// A directed acyclic graph of groups with its ancestor closure.
 #[derive(Debug, Clone, Default)]
@@ -29,6 +29,8 @@ pub struct GroupGraph {
     /// Indexed by slot; a freed slot is cleared and listed in `free` for reuse.
     nodes: Vec<Node>,
     free: Vec<u32>,
+    /// What the rows of `Node::below` weigh, against their budget.
+    row_bytes: below::RowBytes,
 }
 
 #[derive(Debug, Clone)]
@@ -38,6 +40,8 @@ struct Node {
     children: Vec<u32>,
     /// Sorted slots of the group itself and every group above it.
     closure: Vec<u32>,
+    /// Built on first use as a scope group: one bit per slot at or below this group.
+    below: OnceLock<Box<[u64]>>,
 }
 
 /// Why a change to the graph was refused.
@@ -129,6 +133,7 @@ impl GroupGraph {
             parents: Vec::new(),
             children: Vec::new(),
             closure: vec![slot],
+            below: OnceLock::new(),
         };
         let slot = match self.free.pop() {
             Some(slot) => {
@@ -148,6 +153,7 @@ impl GroupGraph {
     /// whatever was above only through it), and stay in the graph.
     pub fn remove_group(&mut self, g: GroupId) {
         let Some(s) = self.slot(g) else { return };
+        self.forget_rows_above(s);
         let below = self.topo_below(s);
         let node = &mut self.nodes[s as usize];
         let parents = std::mem::take(&mut node.parents);
@@ -177,6 +183,7 @@ impl GroupGraph {
         }
         self.nodes[c as usize].parents.push(p);
         self.nodes[p as usize].children.push(c);
+        self.forget_rows_above(p);
         // `p` is not below `c` (checked), so its closure is unaffected by what follows.
         let above = self.nodes[p as usize].closure.clone();
         for d in self.topo_below(c) {
@@ -197,6 +204,7 @@ impl GroupGraph {
         };
         parents.swap_remove(at);
         self.nodes[p as usize].children.retain(|x| *x != c);
+        self.forget_rows_above(p);
         let below = self.topo_below(c);
         self.recompute(below);
         true
@@ -243,12 +251,8 @@ impl GroupGraph {
         &self.nodes[slot as usize].closure
     }
 
-    /// One past the highest slot ever used (the width of a slot bitset).
-    pub(crate) fn slot_count(&self) -> usize {
-        self.nodes.len()
-    }
-
-    fn id(&self, slot: u32) -> GroupId {
+    /// The id of a live slot.
+    pub(crate) fn id(&self, slot: u32) -> GroupId {
         self.nodes[slot as usize].id
     }
 
@@ -280,6 +284,20 @@ impl GroupGraph {
     /// `start` and every slot below it, parents before children (reverse DFS post-order;
     /// iterative, so a deep chain cannot overflow the stack).
     fn topo_below(&self, start: u32) -> Vec<u32> {
+        let mut post = Vec::new();
+        self.walk_below(start, |s| post.push(s));
+        post.reverse();
+        post
+    }
+
+    /// One bit per slot at or below `start`.
+    fn below_bits(&self, start: u32) -> Vec<u64> {
+        self.walk_below(start, |_| {})
+    }
+
+    /// Depth-first walk down from `start`, calling `done` on each slot once all its
+    /// descendants are done; returns the visited slots as a bitset.
+    fn walk_below(&self, start: u32, mut done: impl FnMut(u32)) -> Vec<u64> {
         let mut seen = vec![0u64; self.nodes.len().div_ceil(64)];
         let mut mark = |s: u32| {
             let (w, b) = (s as usize / 64, 1u64 << (s % 64));
@@ -288,7 +306,6 @@ impl GroupGraph {
             fresh
         };
         mark(start);
-        let mut post = Vec::new();
         let mut stack = vec![(start, 0usize)];
         while let Some((node, next)) = stack.last_mut() {
             match self.nodes[*node as usize].children.get(*next) {
@@ -299,13 +316,12 @@ impl GroupGraph {
                     }
                 }
                 None => {
-                    post.push(*node);
+                    done(*node);
                     stack.pop();
                 }
             }
         }
-        post.reverse();
-        post
+        seen
     }
 
     /// Rebuilds the closures of `order` from their parents; `order` lists parents before

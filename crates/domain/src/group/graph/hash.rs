@@ -29,18 +29,25 @@ impl BuildHasher for IdBuild {
     }
 }
 
-/// The hasher: folds 64-bit words with a multiply, and finishes with murmur3's avalanche so
-/// the low bits (the bucket index) depend on every input bit.
+/// The hasher: one folded 64×64→128-bit multiply per word (as foldhash and wyhash do), so
+/// both the low bits (the bucket index) and the high bits (hashbrown's tag) depend on every
+/// input bit, at the cost of a single multiply for the 16-byte ids the graph hashes.
 #[derive(Debug, Clone)]
 pub(crate) struct IdHasher {
     state: u64,
 }
 
-const K: u64 = 0x9E37_79B9_7F4A_7C15;
+const K1: u64 = 0x9E37_79B9_7F4A_7C15;
+const K2: u64 = 0xD6E8_FEB8_6659_FD93;
+
+fn folded_multiply(a: u64, b: u64) -> u64 {
+    let full = u128::from(a) * u128::from(b);
+    (full as u64) ^ ((full >> 64) as u64)
+}
 
 impl IdHasher {
     fn mix(&mut self, word: u64) {
-        self.state = (self.state.rotate_left(23) ^ word).wrapping_mul(K);
+        self.state = folded_multiply(self.state ^ word, K1);
     }
 }
 
@@ -54,9 +61,9 @@ impl Hasher for IdHasher {
     }
 
     fn write_u128(&mut self, value: u128) {
-        // The graph keys by `Uuid::as_u128`, so this is the only path taken in practice.
-        self.mix(value as u64);
-        self.mix((value >> 64) as u64);
+        // The graph keys by `Uuid::as_u128`, so this is the only path taken in practice:
+        // both halves meet the seed in one multiply.
+        self.state = folded_multiply(self.state ^ value as u64, K2 ^ (value >> 64) as u64);
     }
 
     fn write_u64(&mut self, value: u64) {
@@ -68,12 +75,7 @@ impl Hasher for IdHasher {
     }
 
     fn finish(&self) -> u64 {
-        let mut h = self.state;
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
-        h ^ (h >> 33)
+        self.state
     }
 }
 

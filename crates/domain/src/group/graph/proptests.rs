@@ -54,6 +54,20 @@ impl Model {
     }
 }
 
+/// Applies an op without checking its answer (for the second copy of the graph).
+fn apply(graph: &mut GroupGraph, op: &Op) {
+    match *op {
+        Op::AddGroup(g) => graph.add_group(gid(g)),
+        Op::AddParent(c, p) => {
+            let _ = graph.add_parent(gid(c), gid(p));
+        }
+        Op::RemoveParent(c, p) => {
+            graph.remove_parent(gid(c), gid(p));
+        }
+        Op::RemoveGroup(g) => graph.remove_group(gid(g)),
+    }
+}
+
 /// Independent cycle check on the graph's own reported edges: DFS with colours.
 fn acyclic(graph: &GroupGraph) -> bool {
     fn visit(graph: &GroupGraph, g: GroupId, colour: &mut Vec<(GroupId, u8)>) -> bool {
@@ -106,6 +120,15 @@ fn assert_matches(graph: &GroupGraph, model: &Model) -> Result<(), TestCaseError
             let within =
                 model.present.contains(&a) && model.present.contains(&b) && model.reaches(a, b);
             prop_assert_eq!(graph.is_within(gid(a), gid(b)), within, "{} in {}", a, b);
+            // The same through the rows (built here, so later changes must drop them).
+            let from_a = graph.slots_of([gid(a)]);
+            prop_assert_eq!(
+                graph.any_below(gid(b), &from_a),
+                within,
+                "{} below {}",
+                a,
+                b
+            );
             if within {
                 up.insert(gid(b));
             }
@@ -127,8 +150,13 @@ proptest! {
         ops in prop::collection::vec(op(), 1..40)
     ) {
         let mut graph = GroupGraph::from_edges((0..N).map(gid), []).unwrap();
+        // Room for one row only: the rest is answered by search, and rows come and go.
+        graph.set_row_budget(8);
+        let mut unbudgeted = graph.clone();
+        unbudgeted.set_row_budget(usize::MAX / 2);
         let mut model = Model { present: (0..N).collect(), ..Model::default() };
         for op in ops {
+            apply(&mut unbudgeted, &op);
             match op {
                 Op::AddGroup(g) => {
                     graph.add_group(gid(g));
@@ -165,6 +193,7 @@ proptest! {
                 }
             }
             assert_matches(&graph, &model)?;
+            assert_matches(&unbudgeted, &model)?;
         }
         // The bulk loader agrees with the incremental result.
         let bulk = GroupGraph::from_edges(

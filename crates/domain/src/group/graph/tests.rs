@@ -147,49 +147,81 @@ fn g4_deep_chains_do_not_overflow() {
 }
 
 #[test]
-fn up_set_unions_closures_in_every_representation() {
+fn g4_any_below_answers_with_and_without_rows() {
     let g = ids(6);
-    let graph =
-        GroupGraph::from_edges(g.clone(), [(g[1], g[0]), (g[2], g[1]), (g[4], g[3])]).unwrap();
-    let none = UpSet::new(&graph, []);
-    assert!(!none.contains(g[0]));
-    let one = UpSet::new(&graph, [g[2]]);
-    assert!(one.contains(g[0]) && one.contains(g[2]) && !one.contains(g[3]));
-    let two = UpSet::new(&graph, [g[2], g[4], GroupId::new()]);
-    for (i, want) in [true, true, true, true, true, false]
-        .into_iter()
-        .enumerate()
-    {
-        assert_eq!(two.contains(g[i]), want, "group {i}");
-    }
-    // A wide graph with a small union takes the sorted-list path.
-    let mut wide = graph.clone();
-    for _ in 0..6_000 {
-        wide.add_group(GroupId::new());
-    }
-    let sparse = UpSet::new(&wide, [g[2], g[4]]);
-    for (i, want) in [true, true, true, true, true, false]
-        .into_iter()
-        .enumerate()
-    {
-        assert_eq!(sparse.contains(g[i]), want, "group {i}, sparse");
+    let edges = [(g[1], g[0]), (g[2], g[1]), (g[4], g[3])];
+    let unknown = GroupId::new();
+    for budget in [None, Some(0)] {
+        let mut graph = GroupGraph::from_edges(g.clone(), edges).unwrap();
+        if let Some(bytes) = budget {
+            graph.set_row_budget(bytes);
+        }
+        let slots = graph.slots_of([g[5], g[2], unknown]);
+        assert_eq!(slots.len(), 2, "unknown groups have no slot");
+        assert!(graph.any_below(g[0], &slots) && graph.any_below(g[2], &slots));
+        assert!(!graph.any_below(g[3], &slots) && !graph.any_below(unknown, &slots));
+        assert!(graph.is_any_within([g[5], g[2]], g[0]));
+        assert!(!graph.is_any_within([g[5], g[4]], g[0]));
+        assert!(!graph.any_below(g[0], &[]));
     }
 }
 
 #[test]
-fn up_set_bitset_form_spans_many_words() {
-    // Two chains of 100: unions this dense take the bitset form, with slots past word 0.
-    let left = ids(100);
-    let right = ids(100);
-    let mut edges: Vec<_> = left.windows(2).map(|w| (w[1], w[0])).collect();
-    edges.extend(right.windows(2).map(|w| (w[1], w[0])));
-    let mut graph = GroupGraph::from_edges(left.iter().chain(&right).copied(), edges).unwrap();
-    let outsider = GroupId::new();
-    graph.add_group(outsider);
-    let up = UpSet::new(&graph, [left[99], right[99]]);
-    assert!(left.iter().chain(&right).all(|g| up.contains(*g)));
-    assert!(!up.contains(outsider));
-    let mid = UpSet::new(&graph, [left[50], right[10]]);
-    assert!(mid.contains(left[50]) && !mid.contains(left[51]));
-    assert!(mid.contains(right[0]) && !mid.contains(right[11]));
+fn g4_rows_follow_every_change_to_the_graph() {
+    let g = ids(4);
+    let mut graph = GroupGraph::from_edges(g.clone(), [(g[1], g[0])]).unwrap();
+    let below =
+        |graph: &GroupGraph, x: usize, top: usize| graph.any_below(g[top], &graph.slots_of([g[x]]));
+    assert!(below(&graph, 1, 0) && !below(&graph, 2, 0));
+    // Rows of 0 and 1 are built now; each change below must drop them.
+    graph.add_parent(g[2], g[1]).unwrap();
+    assert!(below(&graph, 2, 0));
+    assert!(graph.remove_parent(g[1], g[0]));
+    assert!(!below(&graph, 2, 0) && below(&graph, 2, 1));
+    graph.remove_group(g[1]);
+    assert!(!below(&graph, 2, 1));
+    // The freed slot goes to a new group, which is below nothing and has nothing below.
+    let fresh = GroupId::new();
+    graph.add_group(fresh);
+    assert!(!graph.any_below(fresh, &graph.slots_of([g[2]])));
+    assert!(!graph.any_below(g[0], &graph.slots_of([fresh])));
+    // A group added after a row was built is past the row's end: below nothing in it.
+    let late = GroupId::new();
+    graph.add_group(late);
+    assert!(!graph.any_below(g[0], &graph.slots_of([late])));
+    graph.add_parent(late, g[0]).unwrap();
+    assert!(graph.any_below(g[0], &graph.slots_of([late])));
+}
+
+#[test]
+fn g4_rows_stop_at_the_budget_and_free_it_when_dropped() {
+    let g = ids(130);
+    let edges: Vec<_> = g.windows(2).map(|w| (w[1], w[0])).collect();
+    let mut graph = GroupGraph::from_edges(g.clone(), edges).unwrap();
+    // Room for exactly one row of 130 slots (3 words).
+    graph.set_row_budget(24);
+    let bottom = graph.slots_of([g[129]]);
+    assert!(graph.any_below(g[0], &bottom));
+    assert_eq!(graph.row_bytes_used(), 24, "row of g0 built");
+    assert!(
+        graph.any_below(g[64], &bottom),
+        "budget spent: answered by search"
+    );
+    assert!(!graph.any_below(g[129], &graph.slots_of([g[0]])));
+    assert_eq!(graph.row_bytes_used(), 24);
+    // Dropping the row (a change above g[0]'s descendants) frees its bytes for the next one.
+    assert!(graph.remove_parent(g[1], g[0]));
+    assert_eq!(graph.row_bytes_used(), 0);
+    assert!(graph.any_below(g[64], &bottom));
+    assert_eq!(
+        graph.row_bytes_used(),
+        24,
+        "row of g64 built in the freed room"
+    );
+    assert!(!graph.any_below(g[0], &bottom), "answered by search");
+    assert_eq!(
+        graph.clone().row_bytes_used(),
+        24,
+        "a clone carries its rows"
+    );
 }
