@@ -58,19 +58,27 @@ pub fn authorize(
     if actor.is_owner {
         return Ok(());
     }
-    // One context for both questions: the target's slots are resolved once.
     let context = Context::new(actor, graph, target);
-    if context.first_allowing(privilege).is_some() {
-        return Ok(());
-    }
-    let visible = match target {
+    // One pass answers both questions, so no grant's scope is tested twice: does a grant
+    // give `privilege`, and (for the 404-or-403 choice) does one give `users.view`?
+    let mut visible = match target {
         Target::Global => true,
-        Target::User(u) if u.id == actor.user_id => true,
-        Target::User(_) | Target::Group(_) => {
-            privilege != Privilege::UsersView
-                && context.first_allowing(Privilege::UsersView).is_some()
-        }
+        Target::User(u) => u.id == actor.user_id,
+        Target::Group(_) => false,
     };
+    for grant in &actor.grants {
+        let gives = grant.privilege.implies(privilege);
+        let shows = !visible && grant.privilege.implies(Privilege::UsersView);
+        if !(gives || shows) {
+            continue;
+        }
+        if context.cover(&grant.scope).is_some() && context.reaches_actor(grant) {
+            if gives {
+                return Ok(());
+            }
+            visible = true;
+        }
+    }
     Err(if visible {
         Denied::Forbidden
     } else {

@@ -24,8 +24,9 @@ use std::sync::OnceLock;
 /// A directed acyclic graph of groups with its ancestor closure.
 #[derive(Debug, Clone, Default)]
 pub struct GroupGraph {
-    /// Group id (as u128) to slot.
-    slots: HashMap<u128, u32, IdBuild>,
+    /// Group id (as u128) to its slot and row: one probe answers both, which matters because
+    /// a decision makes one per scope group and each extra memory hop is a likely cache miss.
+    slots: HashMap<u128, Entry, IdBuild>,
     /// Indexed by slot; a freed slot is cleared and listed in `free` for reuse.
     nodes: Vec<Node>,
     free: Vec<u32>,
@@ -40,6 +41,11 @@ struct Node {
     children: Vec<u32>,
     /// Sorted slots of the group itself and every group above it.
     closure: Vec<u32>,
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    slot: u32,
     /// Built on first use as a scope group: one bit per slot at or below this group.
     below: OnceLock<Box<[u64]>>,
 }
@@ -133,7 +139,6 @@ impl GroupGraph {
             parents: Vec::new(),
             children: Vec::new(),
             closure: vec![slot],
-            below: OnceLock::new(),
         };
         let slot = match self.free.pop() {
             Some(slot) => {
@@ -146,7 +151,9 @@ impl GroupGraph {
                 slot
             }
         };
-        self.slots.insert(g.as_uuid().as_u128(), slot);
+        let below = OnceLock::new();
+        self.slots
+            .insert(g.as_uuid().as_u128(), Entry { slot, below });
     }
 
     /// G5: removes a group and every edge touching it; its children lose it as a parent (and
@@ -243,7 +250,7 @@ impl GroupGraph {
     }
 
     pub(crate) fn slot(&self, g: GroupId) -> Option<u32> {
-        self.slots.get(&g.as_uuid().as_u128()).copied()
+        self.slots.get(&g.as_uuid().as_u128()).map(|e| e.slot)
     }
 
     /// The sorted closure of a live slot.
@@ -328,12 +335,12 @@ impl GroupGraph {
     /// children, and every slot outside it is correct already.
     fn recompute(&mut self, order: impl IntoIterator<Item = u32>) {
         for d in order {
+            // Parents' closures are sorted already: merging beats concatenating and sorting
+            // (relinking a group above thousands of others recomputes them all).
             let mut closure = vec![d];
             for p in &self.nodes[d as usize].parents {
-                closure.extend_from_slice(&self.nodes[*p as usize].closure);
+                closure = merge_sorted(&closure, &self.nodes[*p as usize].closure);
             }
-            closure.sort_unstable();
-            closure.dedup();
             self.nodes[d as usize].closure = closure;
         }
     }

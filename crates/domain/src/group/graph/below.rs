@@ -7,7 +7,7 @@
 //! a binary search in the target's closure answers the same question), and a change to the
 //! graph drops the rows of every group whose set of descendants it may change.
 
-use super::GroupGraph;
+use super::{Entry, GroupGraph};
 use crate::ids::GroupId;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -58,10 +58,11 @@ impl GroupGraph {
 
     /// G4: whether one of `slots` is `ancestor` or below it.
     pub(crate) fn any_below(&self, ancestor: GroupId, slots: &[u32]) -> bool {
-        let Some(a) = self.slot(ancestor) else {
+        let Some(entry) = self.slots.get(&ancestor.as_uuid().as_u128()) else {
             return false;
         };
-        match self.row(a) {
+        let a = entry.slot;
+        match self.row(entry) {
             Some(row) => slots.iter().any(|s| {
                 let (w, bit) = (*s as usize / 64, 1u64 << (s % 64));
                 // Slots added after the row was built are past its end, and below nothing
@@ -84,9 +85,9 @@ impl GroupGraph {
         self.any_below(ancestor, &self.slots_of(groups))
     }
 
-    /// The row of a live slot, built now if needed; `None` when the budget is spent.
-    fn row(&self, slot: u32) -> Option<&[u64]> {
-        let cell = &self.nodes[slot as usize].below;
+    /// The row of a live group, built now if needed; `None` when the budget is spent.
+    fn row<'g>(&'g self, entry: &'g Entry) -> Option<&'g [u64]> {
+        let cell = &entry.below;
         if let Some(row) = cell.get() {
             return Some(row);
         }
@@ -97,7 +98,7 @@ impl GroupGraph {
         let mut built = false;
         let row = cell.get_or_init(|| {
             built = true;
-            self.below_bits(slot).into_boxed_slice()
+            self.below_bits(entry.slot).into_boxed_slice()
         });
         if !built {
             // Another thread built it first; its reservation stands, not ours.
@@ -109,7 +110,9 @@ impl GroupGraph {
     /// Drops the rows of `slots`: their sets of descendants may have changed.
     pub(super) fn forget_rows(&mut self, slots: impl IntoIterator<Item = u32>) {
         for s in slots {
-            if let Some(row) = self.nodes[s as usize].below.take() {
+            let key = self.nodes[s as usize].id.as_uuid().as_u128();
+            let row = self.slots.get_mut(&key).and_then(|e| e.below.take());
+            if let Some(row) = row {
                 self.row_bytes.release(row.len() * 8);
             }
         }
