@@ -9,6 +9,7 @@
 //! question a decision asks most — "is the target below this scope group?" — is one bit test.
 
 mod below;
+mod closure;
 mod hash;
 #[cfg(test)]
 mod proptests;
@@ -17,6 +18,7 @@ mod tests;
 
 use crate::error::ErrorCode;
 use crate::ids::GroupId;
+use closure::merge_sorted;
 use hash::IdBuild;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::OnceLock;
@@ -30,7 +32,7 @@ pub struct GroupGraph {
     /// Indexed by slot; a freed slot is cleared and listed in `free` for reuse.
     nodes: Vec<Node>,
     free: Vec<u32>,
-    /// What the rows of `Node::below` weigh, against their budget.
+    /// What the rows of `Entry::below` weigh, against their budget.
     row_bytes: below::RowBytes,
 }
 
@@ -287,121 +289,4 @@ impl GroupGraph {
         }
         Ok((c, p))
     }
-
-    /// `start` and every slot below it, parents before children (reverse DFS post-order;
-    /// iterative, so a deep chain cannot overflow the stack).
-    fn topo_below(&self, start: u32) -> Vec<u32> {
-        let mut post = Vec::new();
-        self.walk_below(start, |s| post.push(s));
-        post.reverse();
-        post
-    }
-
-    /// One bit per slot at or below `start`.
-    fn below_bits(&self, start: u32) -> Vec<u64> {
-        self.walk_below(start, |_| {})
-    }
-
-    /// Depth-first walk down from `start`, calling `done` on each slot once all its
-    /// descendants are done; returns the visited slots as a bitset.
-    fn walk_below(&self, start: u32, mut done: impl FnMut(u32)) -> Vec<u64> {
-        let mut seen = vec![0u64; self.nodes.len().div_ceil(64)];
-        let mut mark = |s: u32| {
-            let (w, b) = (s as usize / 64, 1u64 << (s % 64));
-            let fresh = seen[w] & b == 0;
-            seen[w] |= b;
-            fresh
-        };
-        mark(start);
-        let mut stack = vec![(start, 0usize)];
-        while let Some((node, next)) = stack.last_mut() {
-            match self.nodes[*node as usize].children.get(*next) {
-                Some(&c) => {
-                    *next += 1;
-                    if mark(c) {
-                        stack.push((c, 0));
-                    }
-                }
-                None => {
-                    done(*node);
-                    stack.pop();
-                }
-            }
-        }
-        seen
-    }
-
-    /// Rebuilds the closures of `order` from their parents; `order` lists parents before
-    /// children, and every slot outside it is correct already.
-    fn recompute(&mut self, order: impl IntoIterator<Item = u32>) {
-        for d in order {
-            // Parents' closures are sorted already: merging beats concatenating and sorting
-            // (relinking a group above thousands of others recomputes them all).
-            let mut closure = vec![d];
-            for p in &self.nodes[d as usize].parents {
-                closure = merge_sorted(&closure, &self.nodes[*p as usize].closure);
-            }
-            self.nodes[d as usize].closure = closure;
-        }
-    }
-
-    /// Bulk load: links every edge, then computes all closures in one topological pass
-    /// (Kahn). False when an edge is invalid or a cycle exists; `self` is then garbage.
-    fn link_all(&mut self, edges: &[(GroupId, GroupId)]) -> bool {
-        for (child, parent) in edges {
-            let (Some(c), Some(p)) = (self.slot(*child), self.slot(*parent)) else {
-                return false;
-            };
-            if c == p {
-                return false;
-            }
-            if !self.nodes[c as usize].parents.contains(&p) {
-                self.nodes[c as usize].parents.push(p);
-                self.nodes[p as usize].children.push(c);
-            }
-        }
-        let mut waiting: Vec<usize> = self.nodes.iter().map(|n| n.parents.len()).collect();
-        let mut ready: Vec<u32> = (0..self.nodes.len() as u32)
-            .filter(|s| waiting[*s as usize] == 0)
-            .collect();
-        let mut done = 0;
-        while let Some(s) = ready.pop() {
-            done += 1;
-            self.recompute([s]);
-            for i in 0..self.nodes[s as usize].children.len() {
-                let c = self.nodes[s as usize].children[i] as usize;
-                waiting[c] -= 1;
-                if waiting[c] == 0 {
-                    ready.push(c as u32);
-                }
-            }
-        }
-        done == self.nodes.len()
-    }
-}
-
-/// The sorted union of two sorted, deduplicated slices.
-fn merge_sorted(a: &[u32], b: &[u32]) -> Vec<u32> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => {
-                out.push(a[i]);
-                i += 1;
-            }
-            std::cmp::Ordering::Greater => {
-                out.push(b[j]);
-                j += 1;
-            }
-            std::cmp::Ordering::Equal => {
-                out.push(a[i]);
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
-    out
 }

@@ -225,3 +225,17 @@ fn g4_rows_stop_at_the_budget_and_free_it_when_dropped() {
         "a clone carries its rows"
     );
 }
+
+#[test]
+fn g3_the_graph_can_be_shared_across_threads() {
+    // Services keep one graph behind an Arc; lazily built rows must not break that.
+    fn shareable<T: Send + Sync + Clone + Default + std::fmt::Debug>() {}
+    shareable::<GroupGraph>();
+    let g = ids(3);
+    let graph = GroupGraph::from_edges(g.clone(), [(g[1], g[0]), (g[2], g[1])]).unwrap();
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| assert!(graph.any_below(g[0], &graph.slots_of([g[2]]))));
+        }
+    });
+}
