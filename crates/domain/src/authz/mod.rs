@@ -2,12 +2,17 @@
 //! snapshot of the actor's grants and the group graph.
 
 pub mod actor;
+mod context;
 pub mod decision;
 pub mod escalation;
 pub mod explain;
 pub mod grant;
 pub mod privilege;
+#[cfg(test)]
+mod proptests;
 pub mod scope;
+#[cfg(test)]
+mod testkit;
 
 pub use actor::{Actor, Target, TargetUser};
 pub use decision::{Denied, Visibility, authorize, is_allowed, visibility};
