@@ -2,7 +2,7 @@
 //! Deny by default: nothing is allowed unless a grant (or ownership) covers the target.
 
 use super::context::Context;
-use super::{Actor, Privilege, Scope, Target};
+use super::{Actor, Grant, Privilege, Scope, Target};
 use crate::error::ErrorCode;
 use crate::group::graph::GroupGraph;
 use crate::ids::GroupId;
@@ -128,3 +128,14 @@ pub fn visibility(actor: &Actor, graph: &GroupGraph, privilege: Privilege) -> Vi
 
 #[cfg(test)]
 mod tests;
+
+/// The actor's effective grants: its own, and those of every group it is a member of (G4) —
+/// what `/me` shows. Group grants that do not reach the actor are left out.
+pub fn effective_grants<'a>(actor: &'a Actor, graph: &'a GroupGraph) -> Vec<&'a Grant> {
+    let context = Context::of_actor(actor, graph);
+    actor
+        .grants
+        .iter()
+        .filter(|g| context.reaches_actor(g))
+        .collect()
+}

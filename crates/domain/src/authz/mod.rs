@@ -15,7 +15,7 @@ pub mod scope;
 mod testkit;
 
 pub use actor::{Actor, Target, TargetUser};
-pub use decision::{Denied, Visibility, authorize, is_allowed, visibility};
+pub use decision::{Denied, Visibility, authorize, effective_grants, is_allowed, visibility};
 pub use escalation::{EscalationError, check_grant, check_may_manage};
 pub use explain::{Explanation, PathStep, explain};
 pub use grant::{Grant, NewGrant, Subject};

@@ -311,3 +311,27 @@ fn p4_visibility_counts_group_grants_only_for_members() {
         Visibility::Groups(set([s.b, s.b1, s.a1, s.a1x]))
     );
 }
+
+#[test]
+fn g4_effective_grants_keep_own_and_reaching_group_grants_only() {
+    let s = School::new();
+    let mut a = actor([s.a1]);
+    let own = grant(Subject::User(a.user_id), Privilege::UsersView, Scope::All);
+    let via_parent = grant(
+        Subject::Group(s.a),
+        Privilege::UsersEdit,
+        Scope::MemberGroups,
+    );
+    let elsewhere = grant(Subject::Group(s.b1), Privilege::GradesView, Scope::All);
+    let someone_else = grant(
+        Subject::User(crate::ids::UserId::new()),
+        Privilege::AdminSettings,
+        Scope::All,
+    );
+    a.grants = vec![own.clone(), via_parent.clone(), elsewhere, someone_else];
+    let effective: Vec<Grant> = effective_grants(&a, &s.graph)
+        .into_iter()
+        .cloned()
+        .collect();
+    assert_eq!(effective, vec![own, via_parent]);
+}
