@@ -93,3 +93,153 @@ impl IntegrationService {
         self.party_of(user).await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+    use crate::authz::Scope;
+    use crate::error::ErrorCode;
+    use crate::ports::integrations::ApplyError;
+    use crate::services::testing::{admin, owner};
+    use crate::user::User;
+
+    fn pair(line: u64, source: &str, target: &str) -> BulkPair {
+        BulkPair {
+            line,
+            source_login_id: source.into(),
+            target_login_id: target.into(),
+        }
+    }
+
+    /// `get_by_login_id` finds the scene's two users by their key.
+    fn directory(m: &mut IMocks, scene: &Scene) {
+        let users: Vec<User> = vec![scene.source.clone(), scene.target.clone()];
+        m.base
+            .users
+            .expect_get_by_login_id()
+            .returning(move |login| Ok(users.iter().find(|u| u.login_id == *login).cloned()));
+    }
+
+    fn failed_code(outcome: &BulkPairOutcome) -> &str {
+        match &outcome.outcome {
+            BulkOutcome::Failed { code, .. } => code,
+            BulkOutcome::Done { .. } => "done",
+        }
+    }
+
+    #[tokio::test]
+    async fn i12_each_pair_gets_its_own_status_and_audit() {
+        let w = Scene::new();
+        let mut m = IMocks::new(&w);
+        directory(&mut m, &w);
+        m.store
+            .expect_live_facts()
+            .returning(|_, _| Ok(Default::default()));
+        m.records_with(w.source.id, |_| {});
+        m.records_with(w.target.id, |_| {});
+        m.store.expect_apply().times(1).returning(|_, _| Ok(()));
+        m.base
+            .audit
+            .expect_record()
+            .times(4)
+            .withf(|e| e.action == AuditAction::IntegrationCreate && e.details.contains_key("line"))
+            .returning(|_| Ok(()));
+        let pairs = vec![
+            pair(2, "OLD-HANAKO", "hanako"),
+            pair(3, "ghost", "hanako"),
+            pair(4, " ", "hanako"),
+            pair(5, "hanako", "old-hanako"),
+        ];
+        let outcomes = m.service().integrate_bulk(&owner(), pairs).await.unwrap();
+        let got: Vec<_> = outcomes.iter().map(|o| (o.line, failed_code(o))).collect();
+        assert_eq!(
+            got,
+            vec![
+                (2, "done"),
+                (3, "not_found"),
+                (4, "login_id_empty"),
+                (5, "integration_source_not_invalid"),
+            ]
+        );
+        assert_eq!(outcomes[0].source_login_id, "OLD-HANAKO", "as written");
+    }
+
+    #[tokio::test]
+    async fn i12_out_of_scope_login_id_answers_exactly_like_an_unknown_one() {
+        let w = Scene::new();
+        let mut m = IMocks::new(&w);
+        directory(&mut m, &w);
+        m.store.expect_apply().times(0);
+        m.base.audit.expect_record().times(2).returning(|_| Ok(()));
+        let a = admin(
+            Privilege::UsersEdit,
+            Scope::groups([w.world.class_b]).unwrap(),
+        );
+        let pairs = vec![pair(2, "old-hanako", "hanako"), pair(3, "ghost", "hanako")];
+        let outcomes = m.service().integrate_bulk(&a, pairs).await.unwrap();
+        assert_eq!(failed_code(&outcomes[0]), "not_found");
+        assert_eq!(outcomes[0].outcome, outcomes[1].outcome, "no enumeration");
+    }
+
+    #[tokio::test]
+    async fn i12_a_pair_lost_to_a_race_does_not_stop_the_next() {
+        let w = Scene::new();
+        let mut m = IMocks::new(&w);
+        directory(&mut m, &w);
+        m.store
+            .expect_live_facts()
+            .returning(|_, _| Ok(Default::default()));
+        m.records_with(w.source.id, |_| {});
+        m.records_with(w.target.id, |_| {});
+        m.store
+            .expect_apply()
+            .times(1)
+            .returning(|_, _| Err(ApplyError::SourceAlreadyIntegrated));
+        m.store.expect_apply().times(1).returning(|_, _| Ok(()));
+        m.base.audit.expect_record().times(2).returning(|_| Ok(()));
+        let pairs = vec![
+            pair(2, "old-hanako", "hanako"),
+            pair(3, "old-hanako", "hanako"),
+        ];
+        let outcomes = m.service().integrate_bulk(&owner(), pairs).await.unwrap();
+        assert_eq!(
+            failed_code(&outcomes[0]),
+            "integration_source_already_integrated"
+        );
+        assert_eq!(failed_code(&outcomes[1]), "done");
+    }
+
+    #[tokio::test]
+    async fn i12_without_users_edit_anywhere_the_whole_file_is_forbidden() {
+        let w = Scene::new();
+        let mut m = IMocks::new(&w);
+        m.base.users.expect_get_by_login_id().times(0);
+        m.store.expect_apply().times(0);
+        m.base
+            .expect_audit(AuditAction::IntegrationCreate, Err("forbidden"));
+        let viewer = admin(Privilege::UsersView, Scope::All);
+        let err = m
+            .service()
+            .integrate_bulk(&viewer, vec![pair(2, "old-hanako", "hanako")])
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "forbidden");
+    }
+
+    #[tokio::test]
+    async fn i12_too_many_pairs_are_refused_before_any() {
+        let w = Scene::new();
+        let mut m = IMocks::new(&w);
+        m.base.users.expect_get_by_login_id().times(0);
+        m.base
+            .expect_audit(AuditAction::IntegrationCreate, Err("too_many_items"));
+        let pairs = (0..=MAX_BULK_PAIRS as u64).map(|i| pair(i + 2, "a", "b"));
+        let err = m
+            .service()
+            .integrate_bulk(&owner(), pairs.collect())
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "too_many_items");
+    }
+}

@@ -6,8 +6,8 @@ use super::{IntegrationService, IntegrationServiceError, MAX_BULK_CANCEL};
 use crate::authz::{Actor, Denied, Privilege};
 use crate::group::graph::GroupGraph;
 use crate::ids::IntegrationId;
+use crate::integration::IntegrationEvent;
 use crate::integration::{BulkCancelOutcome, BulkOutcome, CancelSummary, Integration};
-use crate::integration::{IntegrationEvent, IntegrationState};
 use crate::ports::audit::{AuditAction, AuditTarget, AuditTargetKind};
 use crate::services::audit::Details;
 use crate::services::guard::require_some;
@@ -107,8 +107,7 @@ impl IntegrationService {
                     other => other,
                 })?;
         }
-        let state: IntegrationState = integration.state;
-        state.on(IntegrationEvent::Cancel)?;
+        integration.state.on(IntegrationEvent::Cancel)?;
         let outcome = self
             .integrations
             .cancel(integration.id, self.clock.now(), actor.user_id)
@@ -150,3 +149,7 @@ impl IntegrationService {
         BulkCancelOutcome { id, outcome }
     }
 }
+
+#[cfg(test)]
+#[path = "cancel_tests.rs"]
+mod tests;

@@ -240,6 +240,22 @@ mod tests {
     use super::*;
     use crate::ids::IntegrationId;
 
+    /// HTTP runs handlers on a work-stealing pool: every service future must be `Send`.
+    #[test]
+    fn service_futures_are_send() {
+        fn assert_send<T: Send>(_: &T) {}
+        let service = testing::IMocks::new(&testing::Scene::new()).service();
+        let a = crate::services::testing::owner();
+        let (u, i) = (UserId::new(), IntegrationId::new());
+        assert_send(&service.preview(&a, u, u));
+        assert_send(&service.integrate(&a, u, u));
+        assert_send(&service.integrate_bulk(&a, Vec::new()));
+        assert_send(&service.list(&a, Default::default(), Default::default()));
+        assert_send(&service.get(&a, i));
+        assert_send(&service.details(&a, i));
+        assert_send(&service.cancel(&a, vec![i]));
+    }
+
     #[test]
     fn i10_store_verdicts_keep_the_pure_codes() {
         let cases: [(ApplyError, &str); 4] = [

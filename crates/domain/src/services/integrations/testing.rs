@@ -3,13 +3,14 @@
 
 use super::IntegrationService;
 use crate::authz::Grant;
-use crate::ids::UserId;
+use crate::ids::{GroupId, UserId};
 use crate::integration::{Integration, UserRecords, plan_integration};
 use crate::ports::integrations::MockIntegrationRepository;
 use crate::ports::records::MockLearningRecords;
 use crate::services::testing::{Mocks, World, now, user};
 use crate::user::{User, UserStatus};
 use mockall::predicate::eq;
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// The school world, with `old-hanako` (invalid) and `hanako` (valid), both in class A.
@@ -56,11 +57,21 @@ impl IMocks {
 
     /// As `new`, with the target holding `grants`.
     pub fn with_target_grants(scene: &Scene, grants: Vec<Grant>) -> Self {
-        let mut base = Mocks::new();
         let class_a = scene.world.class_a;
+        Self::placed(scene, [class_a].into(), [class_a].into(), grants)
+    }
+
+    /// The source and the target in these groups, the target holding `grants`.
+    pub fn placed(
+        scene: &Scene,
+        source_groups: BTreeSet<GroupId>,
+        target_groups: BTreeSet<GroupId>,
+        grants: Vec<Grant>,
+    ) -> Self {
+        let mut base = Mocks::new();
         base.with_graph(&scene.world.graph);
-        base.with_user(&scene.source, [class_a].into());
-        base.with_user(&scene.target, [class_a].into());
+        base.with_user(&scene.source, source_groups);
+        base.with_user(&scene.target, target_groups);
         base.with_grants_of(scene.source.id, Vec::new());
         base.with_grants_of(scene.target.id, grants);
         base.users.expect_get().returning(|_| Ok(None));

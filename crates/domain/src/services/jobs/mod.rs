@@ -19,6 +19,8 @@ mod work;
 mod testing;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod work_tests;
 
 pub use config::JobsConfig;
 

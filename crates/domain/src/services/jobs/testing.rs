@@ -1,14 +1,20 @@
 //! Test support for the jobs: every port mocked (a call with no expectation panics, so a
 //! test that sets none for a job's work also proves the work never ran).
 
+use super::JobOutcome;
 use super::{JobPorts, JobRunner, JobsConfig};
+use crate::Unexpected;
+use crate::ids::UserId;
+use crate::ports::StoreError;
+use crate::ports::jobs::DueGradePurge;
 use crate::ports::jobs::MockMailDispatch;
 use crate::ports::jobs::{ClaimToken, JobKind, MockExpiryPurgeStore, MockJobClaims};
 use crate::ports::records::MockLearningRecords;
 use crate::ports::registration::{MockApplicationRepository, MockRegistrationSettingsStore};
 use crate::ports::sessions::{MockLoginThrottleStore, MockSessionStore};
 use crate::ports::tokens::MockOneTimeTokenStore;
-use chrono::{DateTime, TimeZone, Utc};
+use crate::registration::{PurgeAfterDays, RegistrationSettings};
+use chrono::{DateTime, Duration, TimeZone, Utc};
 use std::sync::Arc;
 
 /// The instant every job test runs at.
@@ -84,5 +90,35 @@ impl JMocks {
     /// Every other claim finds the job not due.
     pub fn nothing_else_due(&mut self) {
         self.claims.expect_claim().returning(|_, _, _| Ok(None));
+    }
+}
+
+pub(crate) fn boom() -> StoreError {
+    StoreError::Unexpected(Unexpected::new("database down"))
+}
+
+pub(crate) fn done(items: u64) -> JobOutcome {
+    JobOutcome::Done { items }
+}
+
+pub(crate) fn code_of(outcome: &JobOutcome) -> &str {
+    match outcome {
+        JobOutcome::Failed { code, .. } => code,
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}
+
+pub(crate) fn settings(purge_days: Option<u16>) -> RegistrationSettings {
+    RegistrationSettings {
+        self_registration: true,
+        auto_approve: false,
+        purge_not_activated_after: purge_days.map(|d| PurgeAfterDays::new(d).unwrap()),
+    }
+}
+
+pub(crate) fn due(user: UserId) -> DueGradePurge {
+    DueGradePurge {
+        user_id: user,
+        expired_at: t0() - Duration::days(1),
     }
 }
