@@ -163,6 +163,25 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn i11_preview_out_of_scope_is_not_found_and_not_audited() {
+        let w = Scene::new();
+        let mut m = IMocks::new(&w);
+        m.store.expect_live_facts().times(0);
+        m.records.expect_records_of().times(0);
+        m.base.audit.expect_record().times(0);
+        let a = admin(
+            Privilege::UsersEdit,
+            Scope::groups([w.world.other]).unwrap(),
+        );
+        let err = m
+            .service()
+            .preview(&a, w.source.id, w.target.id)
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "not_found");
+    }
+
+    #[tokio::test]
     async fn i1_integrate_applies_once_and_audits() {
         let w = Scene::new();
         let mut m = IMocks::new(&w);

@@ -295,6 +295,19 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn i9_details_of_a_removed_integration_are_not_found() {
+        let w = Scene::new();
+        let mut m = IMocks::new(&w);
+        m.store.expect_details().returning(|_| Ok(None));
+        let err = m
+            .service()
+            .details(&owner(), IntegrationId::new())
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "not_found");
+    }
+
+    #[tokio::test]
     async fn i5_details_out_of_scope_are_not_found() {
         let w = Scene::new();
         let details = details_of(&w);
