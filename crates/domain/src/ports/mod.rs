@@ -8,6 +8,7 @@ pub mod audit;
 pub mod grants;
 pub mod groups;
 pub mod integrations;
+pub mod jobs;
 pub mod mail;
 pub mod password;
 pub mod records;

@@ -5,9 +5,12 @@
 
 pub mod actor;
 pub mod audit;
+pub mod bootstrap;
 pub mod grants;
 pub mod groups;
 mod guard;
+pub mod integrations;
+pub mod jobs;
 pub mod me;
 pub mod users;
 
@@ -16,8 +19,13 @@ pub(crate) mod testing;
 
 pub use actor::{LoadActorError, load_active_actor, load_actor};
 pub use audit::{AuditService, AuditServiceError, Auditor, Details};
+pub use bootstrap::{
+    BootstrapError, BootstrapOutcome, GeneratedPassword, OwnerConfig, ensure_owner,
+};
 pub use grants::{ExplainRequest, ExplainTarget, GrantQuery, GrantService, GrantServiceError};
 pub use groups::{CreateGroup, GroupDetails, GroupPatch, GroupService, GroupServiceError};
+pub use integrations::{IntegrationService, IntegrationServiceError, IntegrationView};
+pub use jobs::{JobOutcome, JobPorts, JobReport, JobRunner, JobsConfig};
 pub use me::{MeError, MeService, Profile, ProfilePatch};
 pub use users::{RegisterUser, UserPatch, UserQuery, UserService, UserServiceError};
 
