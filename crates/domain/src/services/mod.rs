@@ -23,6 +23,7 @@ pub use users::{RegisterUser, UserPatch, UserQuery, UserService, UserServiceErro
 
 use crate::clock::Clock;
 use crate::ports::audit::AuditLog;
+use crate::ports::fields::UserFieldRepository;
 use crate::ports::grants::GrantRepository;
 use crate::ports::groups::GroupRepository;
 use crate::ports::password::PasswordHasher;
@@ -43,6 +44,8 @@ pub struct Ports {
     pub grants: Arc<dyn GrantRepository>,
     /// The password hasher.
     pub hasher: Arc<dyn PasswordHasher>,
+    /// Custom profile field definitions (U8).
+    pub fields: Arc<dyn UserFieldRepository>,
     /// The audit log.
     pub audit: Arc<dyn AuditLog>,
     /// The clock.
