@@ -8,6 +8,7 @@ pub mod audit;
 pub mod grants;
 pub mod groups;
 mod guard;
+pub mod joining;
 pub mod me;
 pub mod users;
 
@@ -18,6 +19,10 @@ pub use actor::{LoadActorError, load_active_actor, load_actor};
 pub use audit::{AuditService, AuditServiceError, Auditor, Details};
 pub use grants::{ExplainRequest, ExplainTarget, GrantQuery, GrantService, GrantServiceError};
 pub use groups::{CreateGroup, GroupDetails, GroupPatch, GroupService, GroupServiceError};
+pub use joining::{
+    ApplicationService, InvitationService, JoiningConfig, JoiningError, JoiningPorts,
+    PasswordResetService, PublicLinks, RegistrationUrlService,
+};
 pub use me::{MeError, MeService, Profile, ProfilePatch};
 pub use users::{RegisterUser, UserPatch, UserQuery, UserService, UserServiceError};
 
