@@ -10,6 +10,7 @@ pub mod groups;
 mod guard;
 pub mod joining;
 pub mod me;
+pub mod settings;
 pub mod users;
 
 #[cfg(test)]
@@ -24,6 +25,7 @@ pub use joining::{
     PasswordResetService, PublicLinks, RegistrationUrlService,
 };
 pub use me::{MeError, MeService, Profile, ProfilePatch};
+pub use settings::{FieldPatch, SettingsError, SettingsPorts, SettingsService, TemplateView};
 pub use users::{RegisterUser, UserPatch, UserQuery, UserService, UserServiceError};
 
 use crate::clock::Clock;
