@@ -119,3 +119,43 @@ impl fmt::Debug for Context {
             .finish_non_exhaustive()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{JoinMocks, config};
+    use super::*;
+    use crate::ids::{ApplicationId, GroupId, RegistrationUrlId, UserId};
+    use crate::ports::PageRequest;
+    use crate::ports::password::PlainPassword;
+    use crate::registration::ApplicationForm;
+    use crate::services::testing::owner;
+
+    fn assert_send<T: Send>(_: &T) {}
+
+    /// HTTP servers run handlers on a work-stealing pool: every service future must be `Send`.
+    #[test]
+    fn joining_service_futures_are_send() {
+        let (ports, joining) = JoinMocks::new().build();
+        let c = config();
+        let invitations = InvitationService::new(&ports, &joining, &c);
+        let resets = PasswordResetService::new(&ports, &joining, &c);
+        let applications = ApplicationService::new(&ports, &joining, &c);
+        let urls = RegistrationUrlService::new(&ports, &joining, &c);
+        let a = owner();
+        let form: ApplicationForm = serde_json::from_value(serde_json::json!({
+            "login_id": "x", "name": "x", "email": "x@example.com", "password": "x"
+        }))
+        .unwrap();
+        assert_send(&invitations.invite(&a, UserId::new()));
+        assert_send(&invitations.accept_invitation("t", PlainPassword::new("p")));
+        assert_send(&resets.request_reset("x"));
+        assert_send(&resets.confirm_reset("t", PlainPassword::new("p")));
+        assert_send(&applications.submit(form));
+        assert_send(&applications.activate("t"));
+        assert_send(&applications.list(&a, Default::default(), PageRequest::default()));
+        assert_send(&applications.approve(&a, ApplicationId::new(), true));
+        assert_send(&urls.publish(&a, [GroupId::new()].into(), Vec::new()));
+        assert_send(&urls.stop(&a, vec![RegistrationUrlId::new()]));
+        assert_send(&urls.export_rows(&a));
+    }
+}

@@ -206,3 +206,46 @@ async fn m2_reset_brings_back_the_built_in_template() {
         .unwrap();
     assert_eq!(t, EmailTemplate::default_for(MailKind::Activation));
 }
+
+#[tokio::test]
+async fn m2_one_kind_and_its_variables() {
+    let w = World::new();
+    let mut m = SettingsMocks::new(&w);
+    m.templates.expect_get().returning(|_| Ok(None));
+    let view = m
+        .service()
+        .template(&editor(), MailKind::ApplicationApproved)
+        .await
+        .unwrap();
+    assert!(!view.customized);
+    assert_eq!(
+        view.variables,
+        ["site_name", "name", "login_id", "login_url"]
+    );
+}
+
+#[tokio::test]
+async fn m2_preview_refusals_render_nothing() {
+    let w = World::new();
+    let mut m = SettingsMocks::new(&w);
+    m.renderer
+        .expect_variables()
+        .returning(|_| Ok(BTreeSet::from(["password".to_owned()])));
+    m.renderer.expect_render().times(0);
+    let s = m.service();
+    let err = s
+        .preview_template(
+            &editor(),
+            MailKind::Invitation,
+            Some(("Hi", "{{ password }}")),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "template_unknown_variable");
+    let viewer = admin(Privilege::UsersView, Scope::All);
+    let err = s
+        .preview_template(&viewer, MailKind::Invitation, None)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "forbidden");
+}

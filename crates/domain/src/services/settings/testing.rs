@@ -40,3 +40,23 @@ impl SettingsMocks {
         SettingsService::new(&self.base.ports(), &settings)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registration::{MailKind, NotificationSettings, RegistrationSettings};
+    use crate::services::testing::owner;
+
+    fn assert_send<T: Send>(_: &T) {}
+
+    #[test]
+    fn settings_service_futures_are_send() {
+        let s = SettingsMocks::new(&World::new()).service();
+        let a = owner();
+        assert_send(&s.put_registration_settings(&a, RegistrationSettings::default()));
+        assert_send(&s.list_fields(&a));
+        assert_send(&s.put_template(&a, MailKind::Invitation, "s", "b"));
+        assert_send(&s.preview_template(&a, MailKind::Invitation, None));
+        assert_send(&s.put_notification_settings(&a, NotificationSettings::default()));
+    }
+}
