@@ -5,6 +5,7 @@
 //! of reads that can only fail unexpectedly.
 
 pub mod audit;
+pub mod fields;
 pub mod grants;
 pub mod groups;
 pub mod integrations;
@@ -14,6 +15,7 @@ pub mod password;
 pub mod records;
 pub mod registration;
 pub mod sessions;
+pub mod templates;
 pub mod tokens;
 pub mod users;
 

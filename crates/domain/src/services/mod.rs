@@ -11,7 +11,9 @@ pub mod groups;
 mod guard;
 pub mod integrations;
 pub mod jobs;
+pub mod joining;
 pub mod me;
+pub mod settings;
 pub mod users;
 
 #[cfg(test)]
@@ -26,11 +28,17 @@ pub use grants::{ExplainRequest, ExplainTarget, GrantQuery, GrantService, GrantS
 pub use groups::{CreateGroup, GroupDetails, GroupPatch, GroupService, GroupServiceError};
 pub use integrations::{IntegrationService, IntegrationServiceError, IntegrationView};
 pub use jobs::{JobOutcome, JobPorts, JobReport, JobRunner, JobsConfig};
+pub use joining::{
+    ApplicationService, InvitationService, JoiningConfig, JoiningError, JoiningPorts,
+    PasswordResetService, PublicLinks, RegistrationUrlService,
+};
 pub use me::{MeError, MeService, Profile, ProfilePatch};
+pub use settings::{FieldPatch, SettingsError, SettingsPorts, SettingsService, TemplateView};
 pub use users::{RegisterUser, UserPatch, UserQuery, UserService, UserServiceError};
 
 use crate::clock::Clock;
 use crate::ports::audit::AuditLog;
+use crate::ports::fields::UserFieldRepository;
 use crate::ports::grants::GrantRepository;
 use crate::ports::groups::GroupRepository;
 use crate::ports::password::PasswordHasher;
@@ -51,6 +59,8 @@ pub struct Ports {
     pub grants: Arc<dyn GrantRepository>,
     /// The password hasher.
     pub hasher: Arc<dyn PasswordHasher>,
+    /// Custom profile field definitions (U8).
+    pub fields: Arc<dyn UserFieldRepository>,
     /// The audit log.
     pub audit: Arc<dyn AuditLog>,
     /// The clock.

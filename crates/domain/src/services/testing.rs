@@ -8,11 +8,12 @@ use crate::clock::FixedClock;
 use crate::group::graph::GroupGraph;
 use crate::ids::{GrantId, GroupId, UserId};
 use crate::ports::audit::{AuditAction, AuditOutcome, MockAuditLog};
+use crate::ports::fields::MockUserFieldRepository;
 use crate::ports::grants::MockGrantRepository;
 use crate::ports::groups::MockGroupRepository;
 use crate::ports::password::MockPasswordHasher;
 use crate::ports::users::{MockCredentialStore, MockUserRepository};
-use crate::user::User;
+use crate::user::{FieldDefinition, User};
 use chrono::{DateTime, TimeZone, Utc};
 use mockall::predicate::eq;
 use std::collections::BTreeSet;
@@ -32,6 +33,7 @@ pub(crate) struct Mocks {
     pub groups: MockGroupRepository,
     pub grants: MockGrantRepository,
     pub hasher: MockPasswordHasher,
+    pub fields: MockUserFieldRepository,
     pub audit: MockAuditLog,
 }
 
@@ -43,6 +45,7 @@ impl Mocks {
             groups: MockGroupRepository::new(),
             grants: MockGrantRepository::new(),
             hasher: MockPasswordHasher::new(),
+            fields: MockUserFieldRepository::new(),
             audit: MockAuditLog::new(),
         }
     }
@@ -54,9 +57,17 @@ impl Mocks {
             groups: Arc::new(self.groups),
             grants: Arc::new(self.grants),
             hasher: Arc::new(self.hasher),
+            fields: Arc::new(self.fields),
             audit: Arc::new(self.audit),
             clock: Arc::new(FixedClock(now())),
         }
+    }
+
+    /// `fields.list` answers these custom field definitions (U8), as often as asked.
+    pub fn with_fields(&mut self, definitions: Vec<FieldDefinition>) {
+        self.fields
+            .expect_list()
+            .returning(move || Ok(definitions.clone()));
     }
 
     pub fn with_graph(&mut self, graph: &GroupGraph) {
@@ -214,4 +225,21 @@ pub(crate) fn stored(new: &crate::ports::users::NewUser) -> User {
         created_at: new.created_at,
         updated_at: new.created_at,
     }
+}
+
+/// A custom field definition (U8) whose label is its key.
+pub(crate) fn field(
+    key: &str,
+    field_type: crate::user::FieldType,
+    required: bool,
+    on_registration_form: bool,
+) -> FieldDefinition {
+    FieldDefinition::new(
+        crate::user::FieldKey::parse(key).unwrap(),
+        crate::user::FieldLabel::parse(key).unwrap(),
+        field_type,
+        required,
+        on_registration_form,
+    )
+    .unwrap()
 }

@@ -2,6 +2,7 @@
 //! disabling, expiry, passwords and deletion — each decided before any write, and every
 //! change (or refusal) audited (Z1).
 
+mod attributes;
 mod delete;
 mod password;
 mod read;
@@ -23,14 +24,15 @@ use crate::error::{ErrorCode, FieldError, Unexpected};
 use crate::group::graph::GroupGraph;
 use crate::ids::{GroupId, UserId};
 use crate::ports::StoreError;
+use crate::ports::fields::UserFieldRepository;
 use crate::ports::grants::GrantRepository;
 use crate::ports::groups::GroupRepository;
 use crate::ports::password::{HashError, PasswordHasher};
 use crate::ports::users::UserWriteError;
 use crate::ports::users::{CreateUserError, CredentialError, CredentialStore, UserRepository};
+use crate::user::User;
 use crate::user::password::PasswordError;
 use crate::user::rules::{self, UserRuleError};
-use crate::user::{Attributes, User};
 use std::fmt;
 use std::sync::Arc;
 
@@ -155,6 +157,7 @@ pub struct UserService {
     groups: Arc<dyn GroupRepository>,
     grants: Arc<dyn GrantRepository>,
     hasher: Arc<dyn PasswordHasher>,
+    fields: Arc<dyn UserFieldRepository>,
     auditor: Auditor,
     clock: Arc<dyn Clock>,
 }
@@ -174,6 +177,7 @@ impl UserService {
             groups: ports.groups.clone(),
             grants: ports.grants.clone(),
             hasher: ports.hasher.clone(),
+            fields: ports.fields.clone(),
             auditor: Auditor::new(ports.audit.clone(), ports.clock.clone()),
             clock: ports.clock.clone(),
         }
@@ -207,13 +211,6 @@ impl UserService {
         check_may_manage(actor, graph, target, &held)?;
         Ok(())
     }
-}
-
-/// U8 hook: custom fields are accepted as given until the field definitions are wired in;
-/// then this checks them with `user::fields::validate_attributes` against the definitions
-/// (required fields, select options, dates) and reports one `FieldError` per problem.
-pub(crate) fn check_attributes(_attributes: &Attributes) -> Result<(), UserServiceError> {
-    Ok(())
 }
 
 /// The words a password must not be built from (U1): the user's login ID, name and email.

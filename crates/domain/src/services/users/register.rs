@@ -1,6 +1,6 @@
 //! U4: an administrator registers a user directly, with or without a password.
 
-use super::{UserService, UserServiceError, check_attributes};
+use super::{UserService, UserServiceError};
 use crate::authz::{Actor, Privilege, Target, is_allowed};
 use crate::ids::{GroupId, UserId};
 use crate::ports::audit::{AuditAction, AuditTarget, AuditTargetKind};
@@ -10,7 +10,7 @@ use crate::services::audit::Details;
 use crate::services::guard::{groups_in_scope, require_some};
 use crate::user::password::Password;
 use crate::user::rules;
-use crate::user::{Attributes, DisplayName, Email, LoginId, User, UserStatus};
+use crate::user::{AttributeMode, Attributes, DisplayName, Email, LoginId, User, UserStatus};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeSet;
 
@@ -70,7 +70,9 @@ impl UserService {
             return Err(UserServiceError::GroupRequired);
         }
         groups_in_scope(actor, &graph, Privilege::UsersEdit, &command.group_ids)?;
-        check_attributes(&command.attributes)?;
+        let attributes = self
+            .checked_attributes(&command.attributes, AttributeMode::Create)
+            .await?;
         let status = rules::initial_status(command.status, command.password.is_some())?;
         if self
             .users
@@ -100,7 +102,7 @@ impl UserService {
             password_hash,
             status,
             expires_at: command.expires_at,
-            attributes: command.attributes,
+            attributes,
             group_ids: command.group_ids,
             is_owner: false,
             created_at: self.clock.now(),
@@ -140,6 +142,7 @@ mod tests {
         let w = World::new();
         let mut m = Mocks::new();
         m.with_graph(&w.graph);
+        m.with_fields(Vec::new());
         no_login_clash(&mut m);
         m.hasher
             .expect_hash()
@@ -173,6 +176,7 @@ mod tests {
         let w = World::new();
         let mut m = Mocks::new();
         m.with_graph(&w.graph);
+        m.with_fields(Vec::new());
         no_login_clash(&mut m);
         m.hasher.expect_hash().times(0);
         m.users
@@ -242,6 +246,7 @@ mod tests {
         let w = World::new();
         let mut m = Mocks::new();
         m.with_graph(&w.graph);
+        m.with_fields(Vec::new());
         no_login_clash(&mut m);
         m.hasher.expect_hash().times(0);
         m.users.expect_create().times(0);
@@ -263,6 +268,7 @@ mod tests {
         let w = World::new();
         let mut m = Mocks::new();
         m.with_graph(&w.graph);
+        m.with_fields(Vec::new());
         m.users
             .expect_get_by_login_id()
             .returning(|l| Ok(Some(crate::services::testing::user(l.as_str()))));
@@ -285,6 +291,7 @@ mod tests {
         let w = World::new();
         let mut m = Mocks::new();
         m.with_graph(&w.graph);
+        m.with_fields(Vec::new());
         no_login_clash(&mut m);
         m.users
             .expect_create()
@@ -304,6 +311,7 @@ mod tests {
         let w = World::new();
         let mut m = Mocks::new();
         m.with_graph(&w.graph);
+        m.with_fields(Vec::new());
         no_login_clash(&mut m);
         m.hasher.expect_hash().returning(|_| Err(HashError::Busy));
         m.users.expect_create().times(0);
@@ -324,6 +332,7 @@ mod tests {
         let w = World::new();
         let mut m = Mocks::new();
         m.with_graph(&w.graph);
+        m.with_fields(Vec::new());
         m.users.expect_create().times(0);
         m.expect_audit(AuditAction::UserCreate, Err("password_required"));
         let service = UserService::new(&m.ports());

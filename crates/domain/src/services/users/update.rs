@@ -1,14 +1,16 @@
 //! Editing a user (U2, U3, U4, U6, I7, P3, P5): profile fields, status and expiry, in one
 //! optimistic write after every check.
 
-use super::{UserService, UserServiceError, check_attributes};
+use super::{UserService, UserServiceError};
 use crate::authz::Actor;
 use crate::ids::UserId;
 use crate::ports::audit::{AuditAction, AuditTarget, AuditTargetKind};
 use crate::ports::users::{UserFields, UserUpdate};
 use crate::services::audit::Details;
 use crate::user::rules::{self, StatusEvent, StatusFacts, UserAspect};
-use crate::user::{Attributes, DisplayName, Email, User, UserStatus};
+use crate::user::{
+    AttributeMode, Attributes, DisplayName, Email, User, UserStatus, merge_attributes,
+};
 use chrono::{DateTime, Utc};
 
 /// A change to a user (`PATCH /api/v1/users/{id}`); `None` leaves a field as it is.
@@ -22,7 +24,8 @@ pub struct UserPatch {
     pub status: Option<UserStatus>,
     /// New expiry, or `Some(None)` to clear it (U6).
     pub expires_at: Option<Option<DateTime<Utc>>>,
-    /// The complete new set of custom fields (U8).
+    /// Changes to custom fields (U8): a key with a value sets it, a key with an empty value
+    /// clears it (refused for a required field), keys not given stay as they are.
     pub attributes: Option<Attributes>,
     /// The `updated_at` the client last saw (If-Match); a later change answers `conflict`.
     pub expected_updated_at: Option<DateTime<Utc>>,
@@ -129,9 +132,11 @@ impl UserService {
         if let Some(email) = patch.email {
             fields.email = email;
         }
-        if let Some(attributes) = patch.attributes {
-            check_attributes(&attributes)?;
-            fields.attributes = attributes;
+        if let Some(changes) = patch.attributes {
+            let checked = self
+                .checked_attributes(&changes, AttributeMode::Update)
+                .await?;
+            fields.attributes = merge_attributes(&user.attributes, &checked);
         }
         if let Some(expires_at) = patch.expires_at {
             rules::check_expiry(user, expires_at)?;
