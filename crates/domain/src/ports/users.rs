@@ -178,6 +178,11 @@ pub trait UserRepository: Send + Sync {
     /// One page of users matching `filter`, in id (creation) order. Errors: `Unexpected` only.
     async fn list(&self, filter: UserFilter, page: PageRequest) -> Result<Page<User>, StoreError>;
 
+    /// U10: the users whose email is `email` — the domain part is stored lower-cased, the
+    /// local part is compared without case, as mail providers do — at most `limit`, in id
+    /// order. Emails are not unique (U1), so several may answer. Errors: `Unexpected` only.
+    async fn find_by_email(&self, email: &Email, limit: u32) -> Result<Vec<User>, StoreError>;
+
     /// The groups the user is a direct member of (empty for an unknown user).
     /// Errors: `Unexpected` only.
     async fn direct_groups(&self, id: UserId) -> Result<BTreeSet<GroupId>, StoreError>;

@@ -22,12 +22,10 @@
 
 use super::invitations::user_inputs;
 use super::{Context, JoiningConfig, JoiningError, JoiningPorts, links::Recipient};
-use crate::authz::Visibility;
 use crate::error::Unexpected;
 use crate::ids::UserId;
 use crate::ports::password::PlainPassword;
-use crate::ports::users::{CredentialError, UserFilter};
-use crate::ports::{MAX_PAGE_LIMIT, PageRequest};
+use crate::ports::users::CredentialError;
 use crate::registration::{
     MailKind, OneTimeToken, TokenError, TokenPurpose, TokenSubject, check_redeem,
 };
@@ -39,8 +37,6 @@ use std::collections::BTreeMap;
 
 /// Most accounts one reset request mails.
 pub const RESET_MAX_ACCOUNTS: usize = 20;
-/// Most pages of an email lookup (of 500 users each).
-const RESET_LOOKUP_PAGES: usize = 4;
 
 /// The answer to a reset request: the same for the client whether or not an account exists.
 #[derive(Debug, Default)]
@@ -118,29 +114,9 @@ impl PasswordResetService {
             found.insert(user.id, user);
         }
         if let Ok(email) = Email::parse(input) {
-            let wanted = email.as_str().to_lowercase();
-            let mut page = PageRequest::first(MAX_PAGE_LIMIT);
-            for _ in 0..RESET_LOOKUP_PAGES {
-                let filter = UserFilter {
-                    q: Some(email.as_str().to_owned()),
-                    in_groups: None,
-                    status: Some(UserStatus::Valid),
-                    visibility: Visibility::All,
-                };
-                let result = users.list(filter, page).await?;
-                for user in result.items {
-                    if user
-                        .email
-                        .as_ref()
-                        .is_some_and(|e| e.as_str().to_lowercase() == wanted)
-                    {
-                        found.insert(user.id, user);
-                    }
-                }
-                match result.next_cursor {
-                    Some(cursor) => page = PageRequest::new(Some(MAX_PAGE_LIMIT), Some(cursor)),
-                    None => break,
-                }
+            let limit = u32::try_from(RESET_MAX_ACCOUNTS).unwrap_or(u32::MAX);
+            for user in users.find_by_email(&email, limit).await? {
+                found.insert(user.id, user);
             }
         }
         Ok(found.into_values().collect())

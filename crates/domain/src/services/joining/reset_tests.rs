@@ -2,7 +2,6 @@
 
 use super::*;
 use crate::error::ErrorCode;
-use crate::ports::Page;
 use crate::ports::password::PasswordHash;
 use crate::ports::tokens::TokenStoreError;
 use crate::registration::{PlainToken, TokenLifetimes};
@@ -24,7 +23,7 @@ fn service(m: JoinMocks) -> PasswordResetService {
     PasswordResetService::new(&ports, &joining, &config())
 }
 
-/// `get_by_login_id` knows only `known`; the email list answers `listed`.
+/// `get_by_login_id` knows only `known`; `find_by_email` answers `listed`.
 fn directory(m: &mut JoinMocks, known: Option<User>, listed: Vec<User>) {
     m.base
         .users
@@ -32,17 +31,19 @@ fn directory(m: &mut JoinMocks, known: Option<User>, listed: Vec<User>) {
         .returning(move |l| Ok(known.clone().filter(|u| u.login_id == *l)));
     m.base
         .users
-        .expect_list()
-        .withf(|f, p| {
-            f.status == Some(UserStatus::Valid)
-                && f.visibility == Visibility::All
-                && p.limit == MAX_PAGE_LIMIT
-        })
-        .returning(move |_, _| {
-            Ok(Page {
-                items: listed.clone(),
-                next_cursor: None,
-            })
+        .expect_find_by_email()
+        .withf(|_, limit| *limit as usize == RESET_MAX_ACCOUNTS)
+        .returning(move |e, _| {
+            Ok(listed
+                .iter()
+                // The port's contract: the local part compares without case.
+                .filter(|u| {
+                    u.email
+                        .as_ref()
+                        .is_some_and(|m| m.as_str().to_lowercase() == e.as_str().to_lowercase())
+                })
+                .cloned()
+                .collect())
         });
 }
 
