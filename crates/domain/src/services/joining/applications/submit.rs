@@ -26,8 +26,11 @@ pub struct Submitted {
     pub application_id: ApplicationId,
     /// When its activation link stops working.
     pub activation_expires_at: DateTime<Utc>,
-    /// The activation link, only when activation mail is off (M3): the host delivers it
-    /// and verifies the address its own way. `None` when it went by mail.
+    /// The activation link, only when activation mail is off (M3): an embedded host then
+    /// delivers it to the address itself. It proves the applicant owns the address, so it
+    /// is for the host's mailer only — never part of an answer to the applicant (the public
+    /// HTTP endpoint must omit it, or activation would prove nothing). `None` when it went
+    /// by mail.
     pub activation_link: Option<String>,
 }
 
