@@ -9,6 +9,7 @@ pub mod grants;
 pub mod groups;
 mod guard;
 pub mod me;
+pub mod sessions;
 pub mod users;
 
 #[cfg(test)]
@@ -19,6 +20,9 @@ pub use audit::{AuditService, AuditServiceError, Auditor, Details};
 pub use grants::{ExplainRequest, ExplainTarget, GrantQuery, GrantService, GrantServiceError};
 pub use groups::{CreateGroup, GroupDetails, GroupPatch, GroupService, GroupServiceError};
 pub use me::{MeError, MeService, Profile, ProfilePatch};
+pub use sessions::{
+    ClientInfo, LoginError, LoginSuccess, SessionConfig, SessionError, SessionPorts, SessionService,
+};
 pub use users::{RegisterUser, UserPatch, UserQuery, UserService, UserServiceError};
 
 use crate::clock::Clock;
