@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod grants;
 pub mod groups;
+pub mod imports;
 pub mod integrations;
 pub mod mail;
 pub mod password;

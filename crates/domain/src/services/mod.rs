@@ -8,6 +8,7 @@ pub mod audit;
 pub mod grants;
 pub mod groups;
 mod guard;
+pub mod imports;
 pub mod me;
 pub mod sessions;
 pub mod users;
@@ -19,6 +20,7 @@ pub use actor::{LoadActorError, load_active_actor, load_actor};
 pub use audit::{AuditService, AuditServiceError, Auditor, Details};
 pub use grants::{ExplainRequest, ExplainTarget, GrantQuery, GrantService, GrantServiceError};
 pub use groups::{CreateGroup, GroupDetails, GroupPatch, GroupService, GroupServiceError};
+pub use imports::{ImportConfig, ImportError, ImportPorts, ImportRequest, ImportService};
 pub use me::{MeError, MeService, Profile, ProfilePatch};
 pub use sessions::{
     ClientInfo, LoginError, LoginSuccess, SessionConfig, SessionError, SessionPorts, SessionService,
