@@ -5,6 +5,7 @@
 
 pub mod actor;
 pub mod audit;
+pub mod exports;
 pub mod grants;
 pub mod groups;
 mod guard;
@@ -18,6 +19,7 @@ pub(crate) mod testing;
 
 pub use actor::{LoadActorError, load_active_actor, load_actor};
 pub use audit::{AuditService, AuditServiceError, Auditor, Details};
+pub use exports::{ExportError, ExportService};
 pub use grants::{ExplainRequest, ExplainTarget, GrantQuery, GrantService, GrantServiceError};
 pub use groups::{CreateGroup, GroupDetails, GroupPatch, GroupService, GroupServiceError};
 pub use imports::{ImportConfig, ImportError, ImportPorts, ImportRequest, ImportService};

@@ -166,6 +166,9 @@ fn plan_create(
         is_owner: false,
         created_at: ctx.now,
     };
+    // An invitation leads to setting a first password, which activates only a pending
+    // user; one created disabled is not invited.
+    let invite = invite && user.status == UserStatus::Pending;
     Ok(Change::Create {
         user: Box::new(user),
         password,

@@ -117,15 +117,16 @@ async fn c5_invitations_only_for_invitable_created_rows() {
     i.expect_finish(completed);
     i.m.expect_audit(crate::ports::audit::AuditAction::ImportRun, Ok(()));
     let mut source = VecSource::csv(&[
-        "login_id,name,email,password",
-        "invitee,Invitee,invitee@example.jp,",
-        "haspw,Has Pw,haspw@example.jp,maple-syrup-lantern",
-        "nomail,No Mail,,",
-        "known,,known@example.jp,",
+        "login_id,name,email,password,status",
+        "invitee,Invitee,invitee@example.jp,,",
+        "haspw,Has Pw,haspw@example.jp,maple-syrup-lantern,",
+        "nomail,No Mail,,,",
+        "known,,known@example.jp,,",
+        "off,Off,off@example.jp,,invalid",
     ]);
     let req = request(ImportMode::Upsert, |o| o.invite = true);
     let report = i.service().run(&owner(), &req, &mut source).await.unwrap();
-    assert_eq!((report.created, report.updated), (3, 1));
+    assert_eq!((report.created, report.updated), (4, 1));
     let written = written.lock().unwrap();
     let invited: Vec<u64> = written
         .iter()
