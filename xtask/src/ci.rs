@@ -33,13 +33,17 @@ pub fn all() -> Result<(), String> {
     tests()
 }
 
-/// Every test of the workspace: nextest when installed (one process per test, a clear
-/// summary), otherwise cargo test; doctests in both cases, since nextest does not run them.
+/// Every test of the workspace: doctests first (nextest does not run them), then nextest
+/// when installed (one process per test, a clear summary), otherwise cargo test. The main
+/// run goes last so its summary is the closing line a reader sees.
 pub fn tests() -> Result<(), String> {
+    let mut doc = cargo();
+    doc.args(["test", "--workspace", "--locked", "--doc"]);
+    status(doc)?;
     let mut probe = cargo();
     probe.args(["nextest", "--version"]);
+    let mut run = cargo();
     if succeeds(probe) {
-        let mut run = cargo();
         run.args([
             "nextest",
             "run",
@@ -47,9 +51,7 @@ pub fn tests() -> Result<(), String> {
             "--locked",
             "--no-fail-fast",
         ]);
-        status(run)?;
     } else {
-        let mut run = cargo();
         run.args([
             "test",
             "--workspace",
@@ -57,11 +59,8 @@ pub fn tests() -> Result<(), String> {
             "--all-targets",
             "--no-fail-fast",
         ]);
-        status(run)?;
     }
-    let mut doc = cargo();
-    doc.args(["test", "--workspace", "--locked", "--doc"]);
-    status(doc)
+    status(run)
 }
 
 /// ARCHITECTURE: no sea-orm, sqlx, poem, lettre, argon2 or tokio in `roster-domain`,

@@ -1,7 +1,8 @@
 //! The decision (P2–P4): one pure function over the actor's snapshot and the group graph.
 //! Deny by default: nothing is allowed unless a grant (or ownership) covers the target.
 
-use super::{Actor, Grant, Privilege, Scope, Subject, Target};
+use super::context::Context;
+use super::{Actor, Grant, Privilege, Scope, Target};
 use crate::error::ErrorCode;
 use crate::group::graph::GroupGraph;
 use crate::ids::GroupId;
@@ -27,68 +28,9 @@ impl ErrorCode for Denied {
     }
 }
 
-/// Whether a group grant reaches the actor: the actor is a direct member of the subject
-/// group or of a group below it (G4).
-pub(crate) fn subject_includes(
-    graph: &GroupGraph,
-    subject: Subject,
-    user_id: crate::ids::UserId,
-    direct_groups: &BTreeSet<GroupId>,
-) -> bool {
-    match subject {
-        Subject::User(u) => u == user_id,
-        Subject::Group(g) => direct_groups.iter().any(|d| graph.is_within(*d, g)),
-    }
-}
-
-/// The grants that apply to the actor and give `privilege`.
-pub(crate) fn applicable<'a>(
-    actor: &'a Actor,
-    graph: &'a GroupGraph,
-    privilege: Privilege,
-) -> impl Iterator<Item = &'a Grant> + 'a {
-    actor.grants.iter().filter(move |g| {
-        g.privilege.implies(privilege)
-            && subject_includes(graph, g.subject, actor.user_id, &actor.direct_groups)
-    })
-}
-
-/// The top groups of a scope as seen by its holder (`member_groups` = the holder's direct
-/// groups); `None` for `all`.
-pub(crate) fn scope_roots<'a>(
-    scope: &'a Scope,
-    holder_groups: &'a BTreeSet<GroupId>,
-) -> Option<&'a BTreeSet<GroupId>> {
-    match scope {
-        Scope::All => None,
-        Scope::Groups { group_ids } => Some(group_ids),
-        Scope::MemberGroups => Some(holder_groups),
-    }
-}
-
-/// The scope group that covers the target, or `Ok(None)` when `all` covers it; `Err(())`
-/// when the scope does not cover it.
-pub(crate) fn covering_group(
-    graph: &GroupGraph,
-    scope: &Scope,
-    holder_groups: &BTreeSet<GroupId>,
-    target: &Target,
-) -> Result<Option<GroupId>, ()> {
-    let Some(roots) = scope_roots(scope, holder_groups) else {
-        return Ok(None);
-    };
-    let found = match target {
-        Target::Global => None,
-        Target::Group(g) => roots.iter().copied().find(|r| graph.is_within(*g, *r)),
-        Target::User(u) => u
-            .direct_groups
-            .iter()
-            .find_map(|tg| roots.iter().copied().find(|r| graph.is_within(*tg, *r))),
-    };
-    found.map(Some).ok_or(())
-}
-
-/// Whether the actor may use `privilege` on `target`.
+/// Whether the actor may use `privilege` on `target`: the owner always (U3); anyone else
+/// when one of its grants that reaches it (its own, or a group's it is a member of per G4)
+/// holds `privilege` (or implies it) with a scope covering the target (P3). Deny by default.
 pub fn is_allowed(
     actor: &Actor,
     graph: &GroupGraph,
@@ -96,29 +38,52 @@ pub fn is_allowed(
     target: &Target,
 ) -> bool {
     actor.is_owner
-        || applicable(actor, graph, privilege)
-            .any(|g| covering_group(graph, &g.scope, &actor.direct_groups, target).is_ok())
+        || Context::new(actor, graph, target)
+            .first_allowing(privilege)
+            .is_some()
 }
 
-/// P4: allowed, or refused as not found (the actor cannot see the target) or forbidden.
+/// P4: allowed, or refused as not found (the actor cannot see the target: no `users.view`,
+/// nor `users.edit`, covers it) or forbidden (it can see it, but lacks `privilege`).
+///
+/// `Global` targets are never hidden (settings exist for everyone): forbidden. The actor
+/// itself is never hidden either: everyone may see their own profile (P3), so pretending
+/// to not exist would hide nothing; it answers forbidden.
 pub fn authorize(
     actor: &Actor,
     graph: &GroupGraph,
     privilege: Privilege,
     target: &Target,
 ) -> Result<(), Denied> {
-    if is_allowed(actor, graph, privilege, target) {
+    if actor.is_owner {
         return Ok(());
     }
-    match target {
-        Target::Global => Err(Denied::Forbidden),
-        Target::User(_) | Target::Group(_)
-            if is_allowed(actor, graph, Privilege::UsersView, target) =>
-        {
-            Err(Denied::Forbidden)
+    let context = Context::new(actor, graph, target);
+    // One pass answers both questions, so no grant's scope is tested twice: does a grant
+    // give `privilege`, and (for the 404-or-403 choice) does one give `users.view`?
+    let mut visible = match target {
+        Target::Global => true,
+        Target::User(u) => u.id == actor.user_id,
+        Target::Group(_) => false,
+    };
+    for grant in &actor.grants {
+        let gives = grant.privilege.implies(privilege);
+        let shows = !visible && grant.privilege.implies(Privilege::UsersView);
+        if !(gives || shows) {
+            continue;
         }
-        Target::User(_) | Target::Group(_) => Err(Denied::NotFound),
+        if context.cover(&grant.scope).is_some() && context.reaches_actor(grant) {
+            if gives {
+                return Ok(());
+            }
+            visible = true;
+        }
     }
+    Err(if visible {
+        Denied::Forbidden
+    } else {
+        Denied::NotFound
+    })
 }
 
 /// What a list may show (P4).
@@ -133,19 +98,24 @@ pub enum Visibility {
     Nothing,
 }
 
-/// P4: what the actor may list with `privilege`.
+/// P4: what the actor may list with `privilege`. Lists hold only what grants cover: the
+/// actor's own profile is reached through `/me` (P3), not by widening every list.
 pub fn visibility(actor: &Actor, graph: &GroupGraph, privilege: Privilege) -> Visibility {
     if actor.is_owner {
         return Visibility::All;
     }
+    let context = Context::of_actor(actor, graph);
     let mut groups = BTreeSet::new();
-    for grant in applicable(actor, graph, privilege) {
-        match scope_roots(&grant.scope, &actor.direct_groups) {
-            None => return Visibility::All,
-            Some(roots) => {
-                for r in roots {
-                    groups.extend(graph.descendants_or_self(*r));
-                }
+    for grant in context.applicable(privilege) {
+        let roots = match &grant.scope {
+            Scope::All => return Visibility::All,
+            Scope::Groups { group_ids } => group_ids,
+            Scope::MemberGroups => &actor.direct_groups,
+        };
+        for root in roots {
+            // A root already listed brought its whole subtree with it.
+            if !groups.contains(root) {
+                groups.extend(graph.descendants_or_self(*root));
             }
         }
     }
@@ -154,4 +124,18 @@ pub fn visibility(actor: &Actor, graph: &GroupGraph, privilege: Privilege) -> Vi
     } else {
         Visibility::Groups(groups)
     }
+}
+
+#[cfg(test)]
+mod tests;
+
+/// The actor's effective grants: its own, and those of every group it is a member of (G4) —
+/// what `/me` shows. Group grants that do not reach the actor are left out.
+pub fn effective_grants<'a>(actor: &'a Actor, graph: &'a GroupGraph) -> Vec<&'a Grant> {
+    let context = Context::of_actor(actor, graph);
+    actor
+        .grants
+        .iter()
+        .filter(|g| context.reaches_actor(g))
+        .collect()
 }

@@ -2,8 +2,8 @@
 //! manage a user who holds a privilege or scope it lacks. U3: nobody manages the owner but
 //! the owner.
 
-use super::decision::{applicable, scope_roots, subject_includes};
-use super::{Actor, Grant, NewGrant, Privilege, Scope, Subject, TargetUser};
+use super::context::Context;
+use super::{Actor, Grant, NewGrant, Privilege, Scope, Subject, Target, TargetUser, is_allowed};
 use crate::error::ErrorCode;
 use crate::group::graph::GroupGraph;
 use crate::ids::GroupId;
@@ -37,43 +37,60 @@ impl ErrorCode for EscalationError {
     }
 }
 
-/// A scope with `member_groups` replaced by its holder's groups.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Resolved {
+/// A scope as its holder sees it: `member_groups` is the holder's direct groups.
+#[derive(Debug, Clone, Copy)]
+enum Reach<'s> {
     All,
-    Groups(BTreeSet<GroupId>),
+    Groups(&'s BTreeSet<GroupId>),
 }
 
-fn resolve(scope: &Scope, holder_groups: &BTreeSet<GroupId>) -> Resolved {
-    match scope_roots(scope, holder_groups) {
-        None => Resolved::All,
-        Some(roots) => Resolved::Groups(roots.clone()),
+fn reach<'s>(scope: &'s Scope, holder_groups: &'s BTreeSet<GroupId>) -> Reach<'s> {
+    match scope {
+        Scope::All => Reach::All,
+        Scope::Groups { group_ids } => Reach::Groups(group_ids),
+        Scope::MemberGroups => Reach::Groups(holder_groups),
     }
 }
 
-/// Whether the actor holds `privilege` over everything `inner` covers.
-fn actor_covers(actor: &Actor, graph: &GroupGraph, privilege: Privilege, inner: &Resolved) -> bool {
-    let held: Vec<Resolved> = applicable(actor, graph, privilege)
-        .map(|g| resolve(&g.scope, &actor.direct_groups))
-        .collect();
-    if held.contains(&Resolved::All) {
-        return true;
-    }
-    match inner {
-        Resolved::All => false,
-        Resolved::Groups(groups) => groups.iter().all(|g| {
-            held.iter().any(|h| match h {
-                Resolved::All => true,
-                Resolved::Groups(roots) => roots.iter().any(|r| graph.is_within(*g, *r)),
-            })
-        }),
+/// Whether the actor holds `privilege` at all (some grant reaching it gives it).
+fn holds(actor: &Actor, graph: &GroupGraph, privilege: Privilege) -> bool {
+    Context::of_actor(actor, graph)
+        .applicable(privilege)
+        .next()
+        .is_some()
+}
+
+/// Whether the actor holds `privilege` over everything `reach` covers. `all` needs `all`
+/// (only `all` covers `Global`). A group list needs each listed group covered: a group
+/// covered by some held scope group is at or below it, so its whole subtree — and every
+/// user in it — is covered too; a group not covered itself is a target the actor lacks.
+/// An empty list (`member_groups` of a holder in no group) covers nothing today, but the
+/// privilege is still held and wakes up when the holder joins a group: the actor must
+/// hold it too.
+fn actor_covers(actor: &Actor, graph: &GroupGraph, privilege: Privilege, reach: Reach) -> bool {
+    match reach {
+        Reach::All => is_allowed(actor, graph, privilege, &Target::Global),
+        Reach::Groups(groups) if groups.is_empty() => holds(actor, graph, privilege),
+        Reach::Groups(groups) => groups
+            .iter()
+            .all(|g| is_allowed(actor, graph, privilege, &Target::Group(*g))),
     }
 }
 
-/// P5: whether the actor may create `grant`. `subject_direct_groups` are the direct groups of
-/// a user subject (to resolve `member_groups`); ignored for a group subject. A group subject
-/// with `member_groups` resolves differently for each member, so only an actor holding the
-/// privilege with scope `all` may grant it.
+/// P5: whether the actor may create `grant`: it must hold the privilege (or one implying
+/// it) over everything the new grant would cover. `subject_direct_groups` are the direct
+/// groups of a user subject (to resolve `member_groups`); ignored for a group subject.
+///
+/// Where the SPEC is silent:
+/// - `member_groups` is checked as the subject's groups are now. It follows later
+///   membership changes, but those are themselves scoped (P3: users are added only to
+///   groups in the adder's scope).
+/// - A group subject with `member_groups` resolves to every group of every member — any
+///   group at all, since members join other groups freely — so only an actor holding the
+///   privilege with scope `all` may grant it.
+/// - Whether the actor may grant to this subject at all (`admin.authorization` over the
+///   subject user or group) is an ordinary [`authorize`](super::authorize) call, made by
+///   the service before this one.
 pub fn check_grant(
     actor: &Actor,
     graph: &GroupGraph,
@@ -83,23 +100,24 @@ pub fn check_grant(
     if actor.is_owner {
         return Ok(());
     }
-    if applicable(actor, graph, grant.privilege).next().is_none() {
+    if !holds(actor, graph, grant.privilege) {
         return Err(EscalationError::PrivilegeNotHeld(grant.privilege));
     }
-    let inner = match (&grant.scope, grant.subject) {
-        (Scope::MemberGroups, Subject::Group(_)) => Resolved::All,
-        (scope, _) => resolve(scope, subject_direct_groups),
+    let covers = match (&grant.scope, grant.subject) {
+        (Scope::MemberGroups, Subject::Group(_)) => Reach::All,
+        (scope, _) => reach(scope, subject_direct_groups),
     };
-    if actor_covers(actor, graph, grant.privilege, &inner) {
+    if actor_covers(actor, graph, grant.privilege, covers) {
         Ok(())
     } else {
         Err(EscalationError::ScopeExceedsOwn(grant.privilege))
     }
 }
 
-/// P5, U3: whether the actor may edit, disable, delete or integrate `target`, given every
-/// grant that may apply to it (its own and its groups'; those that do not reach it are
-/// ignored).
+/// P5, U3: whether the actor may edit, disable, delete or integrate `target`: the owner
+/// only by itself; anyone else only when every grant that reaches the target (its own and
+/// its groups' per G4; `target_grants` may hold more, those are ignored) is covered by the
+/// actor — same privilege or one implying it, over everything that grant covers.
 pub fn check_may_manage(
     actor: &Actor,
     graph: &GroupGraph,
@@ -116,14 +134,18 @@ pub fn check_may_manage(
     if actor.is_owner {
         return Ok(());
     }
-    for grant in target_grants
-        .iter()
-        .filter(|g| subject_includes(graph, g.subject, target.id, &target.direct_groups))
-    {
-        let inner = resolve(&grant.scope, &target.direct_groups);
-        if !actor_covers(actor, graph, grant.privilege, &inner) {
+    let reaches_target = |grant: &&Grant| match grant.subject {
+        Subject::User(u) => u == target.id,
+        Subject::Group(g) => graph.is_any_within(target.direct_groups.iter().copied(), g),
+    };
+    for grant in target_grants.iter().filter(reaches_target) {
+        let covers = reach(&grant.scope, &target.direct_groups);
+        if !actor_covers(actor, graph, grant.privilege, covers) {
             return Err(EscalationError::TargetHoldsMore(grant.privilege));
         }
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

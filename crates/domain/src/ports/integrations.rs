@@ -216,10 +216,6 @@ pub trait IntegrationRepository: Send + Sync {
         target: UserId,
     ) -> Result<IntegrationFacts, IntegrationStoreError>;
 
-    /// I7: whether `user` is the source of a live integration (then it cannot be set
-    /// valid). Errors: `Unexpected`.
-    async fn is_live_source(&self, user: UserId) -> Result<bool, IntegrationStoreError>;
-
     /// I5: the integration with its integrated scores, badges and login history, built
     /// with `IntegrationDetails::from_plan` from the stored plan; `None` when absent.
     /// Errors: `Unexpected`.

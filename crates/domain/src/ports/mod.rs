@@ -9,6 +9,7 @@ pub mod grants;
 pub mod groups;
 pub mod imports;
 pub mod integrations;
+pub mod jobs;
 pub mod mail;
 pub mod password;
 pub mod records;

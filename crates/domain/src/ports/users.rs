@@ -182,8 +182,9 @@ pub trait UserRepository: Send + Sync {
     /// Errors: `Unexpected` only.
     async fn direct_groups(&self, id: UserId) -> Result<BTreeSet<GroupId>, StoreError>;
 
-    /// I7: whether the user is the source of a live (not cancelled) integration.
-    /// Errors: `Unexpected` only.
+    /// I7: whether the user is the source of a live (not cancelled, not frozen)
+    /// integration — the one place this fact is asked, read from the integration store's
+    /// tables by the adapter. Errors: `Unexpected` only.
     async fn is_live_integration_source(&self, id: UserId) -> Result<bool, StoreError>;
 }
 

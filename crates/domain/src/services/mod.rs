@@ -5,11 +5,14 @@
 
 pub mod actor;
 pub mod audit;
+pub mod bootstrap;
 pub mod exports;
 pub mod grants;
 pub mod groups;
 mod guard;
 pub mod imports;
+pub mod integrations;
+pub mod jobs;
 pub mod me;
 pub mod sessions;
 pub mod users;
@@ -19,10 +22,15 @@ pub(crate) mod testing;
 
 pub use actor::{LoadActorError, load_active_actor, load_actor};
 pub use audit::{AuditService, AuditServiceError, Auditor, Details};
+pub use bootstrap::{
+    BootstrapError, BootstrapOutcome, GeneratedPassword, OwnerConfig, ensure_owner,
+};
 pub use exports::{ExportError, ExportService};
 pub use grants::{ExplainRequest, ExplainTarget, GrantQuery, GrantService, GrantServiceError};
 pub use groups::{CreateGroup, GroupDetails, GroupPatch, GroupService, GroupServiceError};
 pub use imports::{ImportConfig, ImportError, ImportPorts, ImportRequest, ImportService};
+pub use integrations::{IntegrationService, IntegrationServiceError, IntegrationView};
+pub use jobs::{JobOutcome, JobPorts, JobReport, JobRunner, JobsConfig};
 pub use me::{MeError, MeService, Profile, ProfilePatch};
 pub use sessions::{
     ClientInfo, LoginError, LoginSuccess, SessionConfig, SessionError, SessionPorts, SessionService,

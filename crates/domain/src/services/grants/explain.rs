@@ -124,6 +124,8 @@ mod tests {
                 privilege: Privilege::UsersEdit,
                 scope: "member_groups",
                 via_group: Some(w.class_a),
+                member_via: None,
+                target_group: Some(w.class_a),
             }]
         );
         let denied = ExplainRequest {

@@ -4,8 +4,7 @@
 mod password;
 
 use super::Ports;
-use crate::authz::decision::subject_includes;
-use crate::authz::{Actor, Denied, Grant};
+use crate::authz::{Actor, Denied, Grant, effective_grants};
 use crate::clock::Clock;
 use crate::error::{ErrorCode, FieldError, Unexpected};
 use crate::ids::GroupId;
@@ -163,10 +162,8 @@ impl MeService {
     pub async fn profile(&self, actor: &Actor) -> Result<Profile, MeError> {
         let user = self.me(actor).await?;
         let graph = self.groups.graph().await?;
-        let grants = actor
-            .grants
-            .iter()
-            .filter(|g| subject_includes(&graph, g.subject, actor.user_id, &actor.direct_groups))
+        let grants = effective_grants(actor, &graph)
+            .into_iter()
             .cloned()
             .collect();
         Ok(Profile {
