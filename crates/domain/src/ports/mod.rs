@@ -8,6 +8,7 @@ pub mod audit;
 pub mod fields;
 pub mod grants;
 pub mod groups;
+pub mod imports;
 pub mod integrations;
 pub mod jobs;
 pub mod mail;

@@ -6,13 +6,16 @@
 pub mod actor;
 pub mod audit;
 pub mod bootstrap;
+pub mod exports;
 pub mod grants;
 pub mod groups;
 mod guard;
+pub mod imports;
 pub mod integrations;
 pub mod jobs;
 pub mod joining;
 pub mod me;
+pub mod sessions;
 pub mod settings;
 pub mod users;
 
@@ -24,8 +27,10 @@ pub use audit::{AuditService, AuditServiceError, Auditor, Details};
 pub use bootstrap::{
     BootstrapError, BootstrapOutcome, GeneratedPassword, OwnerConfig, ensure_owner,
 };
+pub use exports::{ExportError, ExportService};
 pub use grants::{ExplainRequest, ExplainTarget, GrantQuery, GrantService, GrantServiceError};
 pub use groups::{CreateGroup, GroupDetails, GroupPatch, GroupService, GroupServiceError};
+pub use imports::{ImportConfig, ImportError, ImportPorts, ImportRequest, ImportService};
 pub use integrations::{IntegrationService, IntegrationServiceError, IntegrationView};
 pub use jobs::{JobOutcome, JobPorts, JobReport, JobRunner, JobsConfig};
 pub use joining::{
@@ -33,6 +38,9 @@ pub use joining::{
     PasswordResetService, PublicLinks, RegistrationUrlService,
 };
 pub use me::{MeError, MeService, Profile, ProfilePatch};
+pub use sessions::{
+    ClientInfo, LoginError, LoginSuccess, SessionConfig, SessionError, SessionPorts, SessionService,
+};
 pub use settings::{FieldPatch, SettingsError, SettingsPorts, SettingsService, TemplateView};
 pub use users::{RegisterUser, UserPatch, UserQuery, UserService, UserServiceError};
 
