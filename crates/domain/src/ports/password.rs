@@ -108,6 +108,13 @@ pub trait PasswordHasher: Send + Sync {
     /// salt. Runs off the async threads. Errors: `Busy` when the queue is full; `Unexpected`.
     async fn hash(&self, password: &Password) -> Result<PasswordHash, HashError>;
 
+    /// C8: hashes, with the current argon2id parameters, a password that has just verified
+    /// against its stored legacy or outdated hash — the upgrade at login. It takes the typed
+    /// text rather than a [`Password`] because an existing credential may predate today's
+    /// policy: the policy governs choosing a password, not keeping one. Never call it for a
+    /// new password. Errors: `Busy` when the queue is full; `Unexpected`.
+    async fn rehash(&self, verified: &PlainPassword) -> Result<PasswordHash, HashError>;
+
     /// Checks a typed password against a stored hash (argon2id or a supported legacy format,
     /// C8), in time that does not depend on where they differ. Runs off the async threads.
     /// Errors: `Busy` when the queue is full; `UnusableHash` when the hash is malformed or too

@@ -10,7 +10,6 @@ use crate::registration::throttle::combine;
 use crate::registration::{
     LoginFailure, PlainToken, Session, ThrottleKey, ThrottlePolicy, decide_login,
 };
-use crate::user::password::Password;
 use crate::user::{LoginId, User};
 use chrono::{DateTime, Utc};
 use std::net::IpAddr;
@@ -192,19 +191,10 @@ impl SessionService {
 
     /// C8: replaces a legacy or outdated hash by a current argon2id one. Best effort: the
     /// login has succeeded whatever happens here, and a failed upgrade is tried again at the
-    /// next login. The hasher only takes policy-checked passwords, so a legacy password the
-    /// policy refuses today keeps its old hash until the person changes it (the hasher port
-    /// would need a method for verified plain passwords to upgrade those too).
+    /// next login. A legacy password that today's policy would refuse is upgraded too: the
+    /// policy governs choosing a password, and this one was chosen elsewhere.
     async fn upgrade(&self, user: &User, password: &PlainPassword, old: PasswordHash) {
-        let inputs = [
-            user.login_id.as_str(),
-            user.name.as_str(),
-            user.email.as_ref().map_or("", |e| e.as_str()),
-        ];
-        let Ok(current) = Password::parse(password.expose(), &inputs) else {
-            return;
-        };
-        if let Ok(new) = self.hasher.hash(&current).await {
+        if let Ok(new) = self.hasher.rehash(password).await {
             // `false` means the hash changed meanwhile (a new password): nothing to do.
             let _replaced = self.credentials.upgrade_hash(user.id, old, new).await;
         }

@@ -319,8 +319,9 @@ async fn c8_legacy_hash_is_upgraded_at_login() {
     s.with_account(&alice);
     s.verify_answers(Verification::OkNeedsRehash);
     s.expect_session_opened(&alice);
+    s.m.hasher.expect_hash().times(0);
     s.m.hasher
-        .expect_hash()
+        .expect_rehash()
         .times(1)
         .withf(|p| p.expose() == "maple-syrup-lantern")
         .returning(|_| Ok(PasswordHash::new("$argon2id$new")));
@@ -350,7 +351,7 @@ async fn c8_failed_upgrade_does_not_fail_the_login() {
     s.verify_answers(Verification::OkNeedsRehash);
     s.expect_session_opened(&alice);
     s.m.hasher
-        .expect_hash()
+        .expect_rehash()
         .times(1)
         .returning(|_| Err(HashError::Busy));
     s.m.credentials.expect_upgrade_hash().times(0);
@@ -363,7 +364,7 @@ async fn c8_failed_upgrade_does_not_fail_the_login() {
 }
 
 #[tokio::test]
-async fn c8_legacy_password_below_todays_policy_logs_in_and_keeps_its_hash() {
+async fn c8_legacy_password_below_todays_policy_logs_in_and_is_upgraded() {
     let alice = user("alice");
     let mut s = SessionMocks::new();
     s.unthrottled();
@@ -371,7 +372,15 @@ async fn c8_legacy_password_below_todays_policy_logs_in_and_keeps_its_hash() {
     s.verify_answers(Verification::OkNeedsRehash);
     s.expect_session_opened(&alice);
     s.m.hasher.expect_hash().times(0);
-    s.m.credentials.expect_upgrade_hash().times(0);
+    s.m.hasher
+        .expect_rehash()
+        .times(1)
+        .withf(|p| p.expose() == "password")
+        .returning(|_| Ok(PasswordHash::new("$argon2id$new")));
+    s.m.credentials
+        .expect_upgrade_hash()
+        .times(1)
+        .returning(|_, _, _| Ok(true));
     let ok = s
         .service()
         .login("alice", &pw("password"), &client())
