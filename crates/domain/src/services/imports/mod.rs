@@ -31,6 +31,7 @@ use crate::error::{ErrorCode, Unexpected};
 use crate::ids::ImportJobId;
 use crate::ports::StoreError;
 use crate::ports::audit::{AuditAction, AuditTarget, AuditTargetKind};
+use crate::ports::fields::UserFieldRepository;
 use crate::ports::groups::GroupRepository;
 use crate::ports::imports::{
     ImportJob, ImportJobs, ImportLookups, ImportPhase, ImportProgress, ImportSink,
@@ -145,6 +146,7 @@ impl Default for ImportConfig {
 #[derive(Clone)]
 pub struct ImportService {
     groups: Arc<dyn GroupRepository>,
+    fields: Arc<dyn UserFieldRepository>,
     hasher: Arc<dyn PasswordHasher>,
     auditor: Auditor,
     clock: Arc<dyn Clock>,
@@ -166,6 +168,7 @@ impl ImportService {
         config.hash_concurrency = config.hash_concurrency.max(1);
         Self {
             groups: ports.groups.clone(),
+            fields: ports.fields.clone(),
             hasher: ports.hasher.clone(),
             auditor: Auditor::new(ports.audit.clone(), ports.clock.clone()),
             clock: ports.clock.clone(),

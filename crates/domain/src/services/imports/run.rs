@@ -16,15 +16,22 @@ use crate::services::audit::Details;
 use crate::services::guard::require_some;
 use crate::user::fields::FieldDefinition;
 
-/// One import to run: its job, how, and the custom fields (U8) that make up the columns.
+/// One import to run: its job and how.
 #[derive(Debug, Clone)]
 pub struct ImportRequest {
     /// The job made by [`ImportService::submit`].
     pub job: ImportJobId,
     /// Mode and switches (C3, C4, C5).
     pub options: ImportOptions,
-    /// The custom field definitions: their keys are columns, their rules check the cells.
-    pub fields: Vec<FieldDefinition>,
+}
+
+/// A request with the custom field definitions (U8) read once at the start of the run: their
+/// keys are the extra columns and their rules check the cells, the same for both passes.
+#[derive(Debug)]
+pub(super) struct Loaded {
+    pub(super) job: ImportJobId,
+    pub(super) options: ImportOptions,
+    pub(super) fields: Vec<FieldDefinition>,
 }
 
 impl ImportService {
@@ -74,6 +81,11 @@ impl ImportService {
     ) -> Result<ImportReport, ImportError> {
         let graph = self.groups.graph().await?;
         require_some(actor, &graph, Privilege::UsersEdit)?;
+        let request = &Loaded {
+            job: request.job,
+            options: request.options,
+            fields: self.fields.list().await?,
+        };
         let run = RunContext {
             actor,
             graph,
@@ -101,7 +113,7 @@ impl ImportService {
     async fn validate(
         &self,
         run: &RunContext<'_>,
-        request: &ImportRequest,
+        request: &Loaded,
         source: &mut dyn ImportSource,
     ) -> Result<(WriteDecision, ImportReport, RowMask), ImportError> {
         let mut tally = ImportTally::new();
@@ -177,7 +189,7 @@ pub(super) fn field_keys(fields: &[FieldDefinition]) -> Vec<String> {
 pub(super) fn read_chunk(
     reader: &mut Reader<'_>,
     size: usize,
-    request: &ImportRequest,
+    request: &Loaded,
     first: u64,
     keep: &dyn Fn(u64) -> bool,
 ) -> Result<Chunk, Unexpected> {

@@ -104,9 +104,13 @@ pub(super) struct ImportMocks {
 }
 
 impl ImportMocks {
+    /// Mocks with no custom fields defined (set others with `m.with_fields` after a
+    /// `m.fields.checkpoint()`).
     pub fn new() -> Self {
+        let mut m = Mocks::new();
+        m.with_fields(Vec::new());
         Self {
-            m: Mocks::new(),
+            m,
             lookups: MockImportLookups::new(),
             sink: MockImportSink::new(),
             jobs: MockImportJobs::new(),
@@ -225,14 +229,13 @@ impl ImportMocks {
     }
 }
 
-/// A request with no custom fields.
+/// A request for a new job.
 pub(super) fn request(mode: ImportMode, tweak: fn(&mut ImportOptions)) -> ImportRequest {
     let mut options = ImportOptions::new(mode);
     tweak(&mut options);
     ImportRequest {
         job: ImportJobId::new(),
         options,
-        fields: Vec::new(),
     }
 }
 

@@ -394,3 +394,56 @@ async fn c2_undecodable_record_is_an_invalid_row_and_an_unreadable_rest_writes_n
         (2, 1, 0)
     );
 }
+
+#[tokio::test]
+async fn u8_c1_custom_field_columns_come_from_the_field_definitions() {
+    let w = World::new();
+    let mut i = ImportMocks::new();
+    i.m.fields.checkpoint();
+    i.m.with_fields(vec![crate::services::testing::field(
+        "dept",
+        crate::user::FieldType::Text,
+        true,
+        false,
+    )]);
+    i.m.with_graph(&w.graph);
+    i.with_store(Vec::new(), Vec::new());
+    i.expect_no_writes();
+    i.expect_finish(completed);
+    i.expect_audit(Ok(()));
+    let mut source = VecSource::csv(&["login_id,name,dept,shoe_size", "taro,Taro,,42"]);
+    let report = i
+        .service()
+        .run(&owner(), &request(ImportMode::Create, |_| {}), &mut source)
+        .await
+        .unwrap();
+    // `dept` is a known column (from the port); `shoe_size` is not, and nothing is written.
+    assert_eq!(codes(&report), [(1, "shoe_size", "column_unknown")]);
+}
+
+#[tokio::test]
+async fn u8_c4_a_required_custom_field_left_empty_on_create_is_reported() {
+    let w = World::new();
+    let mut i = ImportMocks::new();
+    i.m.fields.checkpoint();
+    i.m.with_fields(vec![crate::services::testing::field(
+        "dept",
+        crate::user::FieldType::Text,
+        true,
+        false,
+    )]);
+    i.m.with_graph(&w.graph);
+    i.with_store(Vec::new(), Vec::new());
+    i.expect_no_writes();
+    i.expect_finish(completed);
+    i.expect_audit(Ok(()));
+    let mut source = VecSource::csv(&["login_id,name,dept", "taro,Taro,", "jiro,Jiro,Science"]);
+    let report = i
+        .service()
+        .run(&owner(), &request(ImportMode::Create, |_| {}), &mut source)
+        .await
+        .unwrap();
+    let found = codes(&report);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!((found[0].0, found[0].1), (2, "dept"));
+}

@@ -8,7 +8,7 @@ use super::check::{Outcome, RunContext};
 use super::join::{BoxFuture, join_all};
 use super::plan::{Change, Planned};
 use super::read::{Reader, RowMask};
-use super::run::{ImportRequest, field_keys, read_chunk};
+use super::run::{Loaded, field_keys, read_chunk};
 use super::{ImportError, ImportService};
 use crate::csv::{ImportReport, MAX_REPORTED_ERRORS, RowError, WriteDecision};
 use crate::error::Unexpected;
@@ -76,7 +76,7 @@ impl ImportService {
     pub(super) async fn write(
         &self,
         run: &RunContext<'_>,
-        request: &ImportRequest,
+        request: &Loaded,
         source: &mut dyn ImportSource,
         decision: WriteDecision,
         mask: &RowMask,
