@@ -13,7 +13,7 @@ const FORBIDDEN_IN_DOMAIN: &[&str] = &[
     "tokio",
 ];
 
-/// Formatting, clippy, the domain rule, then every test.
+/// Formatting, clippy, rustdoc, the domain rule, then every test.
 pub fn all() -> Result<(), String> {
     let mut fmt = cargo();
     fmt.args(["fmt", "--all", "--", "--check"]);
@@ -29,6 +29,11 @@ pub fn all() -> Result<(), String> {
         "warnings",
     ]);
     status(clippy)?;
+    // Broken intra-doc links are documentation that lies; fail on them like on clippy.
+    let mut doc = cargo();
+    doc.args(["doc", "--workspace", "--no-deps", "--locked"])
+        .env("RUSTDOCFLAGS", "-D warnings");
+    status(doc)?;
     domain_deps()?;
     tests()
 }
