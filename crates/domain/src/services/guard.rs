@@ -1,10 +1,13 @@
 //! Authorization steps several services share, built only on `authz`'s pure functions.
 
 use crate::authz::{
-    Actor, Denied, Privilege, Target, TargetUser, Visibility, authorize, visibility,
+    Actor, Denied, EscalationError, NewGrant, Privilege, Subject, Target, TargetUser, Visibility,
+    authorize, check_grant, visibility,
 };
 use crate::group::graph::GroupGraph;
-use crate::ids::GroupId;
+use crate::ids::{GroupId, UserId};
+use crate::ports::StoreError;
+use crate::ports::grants::GrantRepository;
 use crate::user::User;
 use std::collections::BTreeSet;
 
@@ -59,6 +62,60 @@ pub(crate) fn target_user(user: &User, direct_groups: BTreeSet<GroupId>) -> Targ
         is_owner: user.is_owner,
         direct_groups,
     }
+}
+
+/// P5: a change that makes the grants held by `holders` reach `subject` (a member joining,
+/// a group nested under another) — or that takes them away — is a grant in disguise; the
+/// actor must be able to grant each of them to `subject` itself (`subject_groups`: the
+/// subject user's direct groups after the change, for `member_groups`). Errors: the
+/// escalation error (`privilege_not_held`, `scope_exceeds_own`); the store's.
+pub(crate) async fn grants_could_be_given<E>(
+    grants: &dyn GrantRepository,
+    actor: &Actor,
+    graph: &GroupGraph,
+    holders: BTreeSet<GroupId>,
+    subject: Subject,
+    subject_groups: &BTreeSet<GroupId>,
+) -> Result<(), E>
+where
+    E: From<EscalationError> + From<StoreError>,
+{
+    if actor.is_owner || holders.is_empty() {
+        return Ok(());
+    }
+    for held in grants.grants_for_groups(holders).await? {
+        let as_new = NewGrant {
+            subject,
+            privilege: held.privilege,
+            scope: held.scope,
+        };
+        check_grant(actor, graph, &as_new, subject_groups)?;
+    }
+    Ok(())
+}
+
+/// P5 for a user joining `groups` — registered into them (U4), approved or let in by a
+/// registration URL (A4, A5): membership hands the new member every grant held by those
+/// groups and the groups above them (G4), so whoever lets a person in must be able to give
+/// those grants themselves. Otherwise registering a user into a "staff" group holding
+/// `admin.authorization` would hand that privilege to whoever the actor chooses. Errors:
+/// `privilege_not_held`, `scope_exceeds_own`; the store's.
+pub(crate) async fn check_joining_grants<E>(
+    grants: &dyn GrantRepository,
+    actor: &Actor,
+    graph: &GroupGraph,
+    groups: &BTreeSet<GroupId>,
+) -> Result<(), E>
+where
+    E: From<EscalationError> + From<StoreError>,
+{
+    let holders: BTreeSet<GroupId> = groups
+        .iter()
+        .flat_map(|g| graph.ancestors_or_self(*g))
+        .collect();
+    // The new member does not exist yet; any fresh id stands for it.
+    let newcomer = Subject::User(UserId::new());
+    grants_could_be_given(grants, actor, graph, holders, newcomer, groups).await
 }
 
 #[cfg(test)]

@@ -2,8 +2,9 @@
 //! actor could grant itself — never to or from oneself (P3).
 
 use super::{GrantService, GrantServiceError};
-use crate::authz::{Actor, Denied, Grant, NewGrant, Privilege, Scope, Subject};
-use crate::authz::{authorize, check_grant};
+use crate::authz::{Actor, Denied, Grant, NewGrant, Privilege, Scope, Subject, Target};
+use crate::authz::{authorize, check_grant, check_may_manage};
+use crate::group::graph::GroupGraph;
 use crate::ids::GrantId;
 use crate::ports::audit::{AuditAction, AuditTarget, AuditTargetKind};
 use crate::services::audit::Details;
@@ -30,11 +31,29 @@ fn check_not_self(actor: &Actor, subject: Subject) -> Result<(), GrantServiceErr
 }
 
 impl GrantService {
+    /// U3, P5: a user subject's grants are changed only by someone who may manage that user —
+    /// never the owner's (`owner_protected`), nor those of a user holding a privilege or
+    /// scope the actor lacks (`target_holds_more`): stripping a stronger administrator's
+    /// grant, or adding to it, is managing that user.
+    async fn check_may_manage_subject(
+        &self,
+        actor: &Actor,
+        graph: &GroupGraph,
+        target: &Target,
+    ) -> Result<(), GrantServiceError> {
+        if let Target::User(user) = target {
+            let held = self.grants.grants_for_user(user.id).await?;
+            check_may_manage(actor, graph, user, &held)?;
+        }
+        Ok(())
+    }
+
     /// P2: grants a privilege. Needs `admin.authorization` over the subject (a user, or a
-    /// group), and (P5) the actor holds the privilege over at least the grant's scope.
-    /// Errors: `self_change_forbidden`; `not_found`, `forbidden`; `privilege_not_held`,
-    /// `scope_exceeds_own`; `unknown_group`; `grant_exists`; `unexpected`. Audited as
-    /// `grant.create`.
+    /// group); for a user subject (U3, P5) the actor may manage that user (not the owner,
+    /// nor one holding more than the actor); and (P5) the actor holds the privilege over at
+    /// least the grant's scope. Errors: `self_change_forbidden`; `not_found`, `forbidden`;
+    /// `owner_protected`, `target_holds_more`, `privilege_not_held`, `scope_exceeds_own`;
+    /// `unknown_group`; `grant_exists`; `unexpected`. Audited as `grant.create`.
     pub async fn create(&self, actor: &Actor, grant: NewGrant) -> Result<Grant, GrantServiceError> {
         let details = details(&grant);
         let result = self.create_checked(actor, grant).await;
@@ -56,6 +75,8 @@ impl GrantService {
         let graph = self.groups.graph().await?;
         let (target, subject_groups) = self.subject_target(&graph, grant.subject).await?;
         authorize(actor, &graph, Privilege::AdminAuthorization, &target)?;
+        self.check_may_manage_subject(actor, &graph, &target)
+            .await?;
         check_grant(actor, &graph, &grant, &subject_groups)?;
         if let Scope::Groups { group_ids } = &grant.scope
             && let Some(missing) = group_ids.iter().find(|g| !graph.contains(**g))
@@ -65,9 +86,11 @@ impl GrantService {
         Ok(self.grants.create(GrantId::new(), grant).await?)
     }
 
-    /// Revokes a grant. Needs `admin.authorization` over its subject, and (P5) the actor
-    /// could have granted it. Errors: `not_found`, `forbidden`; `self_change_forbidden`;
-    /// `privilege_not_held`, `scope_exceeds_own`; `unexpected`. Audited as `grant.delete`.
+    /// Revokes a grant. Needs `admin.authorization` over its subject; for a user subject
+    /// (U3, P5) the actor may manage that user; and (P5) the actor could have granted it.
+    /// Errors: `not_found`, `forbidden`; `self_change_forbidden`; `owner_protected`,
+    /// `target_holds_more`, `privilege_not_held`, `scope_exceeds_own`; `unexpected`.
+    /// Audited as `grant.delete`.
     pub async fn revoke(&self, actor: &Actor, id: GrantId) -> Result<(), GrantServiceError> {
         let result = self.revoke_checked(actor, id).await;
         let details = match &result {
@@ -91,6 +114,8 @@ impl GrantService {
         let (target, subject_groups) = self.subject_target(&graph, stored.subject).await?;
         authorize(actor, &graph, Privilege::AdminAuthorization, &target)?;
         check_not_self(actor, stored.subject)?;
+        self.check_may_manage_subject(actor, &graph, &target)
+            .await?;
         let as_new = NewGrant {
             subject: stored.subject,
             privilege: stored.privilege,
@@ -108,7 +133,7 @@ mod tests {
     use crate::error::ErrorCode;
     use crate::ids::GroupId;
     use crate::ports::grants::CreateGrantError;
-    use crate::services::testing::{Mocks, World, admin, owner, user};
+    use crate::services::testing::{Mocks, World, admin, grant_to, owner, user};
     use mockall::predicate::eq;
 
     /// An actor with `admin.authorization` and `users.view` over the school.
@@ -142,6 +167,7 @@ mod tests {
         let mut m = Mocks::new();
         m.with_graph(&w.graph);
         m.with_user(&bob, [w.class_a].into());
+        m.with_grants_of(bob.id, Vec::new());
         m.grants
             .expect_create()
             .times(1)
@@ -172,6 +198,7 @@ mod tests {
         let mut m = Mocks::new();
         m.with_graph(&w.graph);
         m.with_user(&bob, [w.class_a].into());
+        m.with_grants_of(bob.id, Vec::new());
         m.grants.expect_create().times(0);
         m.expect_audit(AuditAction::GrantCreate, Err("privilege_not_held"));
         let service = GrantService::new(&m.ports());
@@ -191,6 +218,7 @@ mod tests {
         let mut m = Mocks::new();
         m.with_graph(&w.graph);
         m.with_user(&bob, [w.class_a].into());
+        m.with_grants_of(bob.id, Vec::new());
         m.grants.expect_create().times(0);
         m.expect_audit(AuditAction::GrantCreate, Err("scope_exceeds_own"));
         let service = GrantService::new(&m.ports());
@@ -296,6 +324,7 @@ mod tests {
         let mut m = Mocks::new();
         m.with_graph(&w.graph);
         m.with_user(&bob, [w.class_a].into());
+        m.with_grants_of(bob.id, Vec::new());
         let copy = held.clone();
         m.grants
             .expect_get()
@@ -323,6 +352,7 @@ mod tests {
         let mut m = Mocks::new();
         m.with_graph(&w.graph);
         m.with_user(&bob, [w.class_a].into());
+        m.with_grants_of(bob.id, Vec::new());
         let copy = held.clone();
         m.grants
             .expect_get()
@@ -368,5 +398,110 @@ mod tests {
         let service = GrantService::new(&m.ports());
         let err = service.revoke(&owner(), GrantId::new()).await.unwrap_err();
         assert_eq!(err.code(), "not_found");
+    }
+
+    #[tokio::test]
+    async fn u3_p5_cannot_grant_to_the_owner() {
+        let w = World::new();
+        let mut boss = user("boss");
+        boss.is_owner = true;
+        let mut m = Mocks::new();
+        m.with_graph(&w.graph);
+        m.with_user(&boss, [w.class_a].into());
+        m.with_grants_of(boss.id, Vec::new());
+        m.grants.expect_create().times(0);
+        m.expect_audit(AuditAction::GrantCreate, Err("owner_protected"));
+        let service = GrantService::new(&m.ports());
+        let grant = NewGrant {
+            subject: Subject::User(boss.id),
+            privilege: Privilege::UsersView,
+            scope: Scope::MemberGroups,
+        };
+        let err = service.create(&school_admin(&w), grant).await.unwrap_err();
+        assert_eq!(err.code(), "owner_protected");
+    }
+
+    #[tokio::test]
+    async fn p5_cannot_grant_to_user_holding_more() {
+        let w = World::new();
+        let bob = user("bob");
+        let mut m = Mocks::new();
+        m.with_graph(&w.graph);
+        m.with_user(&bob, [w.class_a].into());
+        m.with_grants_of(
+            bob.id,
+            vec![grant_to(bob.id, Privilege::GradesView, Scope::All)],
+        );
+        m.grants.expect_create().times(0);
+        m.expect_audit(AuditAction::GrantCreate, Err("target_holds_more"));
+        let service = GrantService::new(&m.ports());
+        let grant = NewGrant {
+            subject: Subject::User(bob.id),
+            privilege: Privilege::UsersView,
+            scope: Scope::MemberGroups,
+        };
+        let err = service.create(&school_admin(&w), grant).await.unwrap_err();
+        assert_eq!(err.code(), "target_holds_more");
+    }
+
+    #[tokio::test]
+    async fn p5_cannot_revoke_from_user_holding_more() {
+        let w = World::new();
+        let bob = user("bob");
+        let held = stored(NewGrant {
+            subject: Subject::User(bob.id),
+            privilege: Privilege::UsersView,
+            scope: Scope::MemberGroups,
+        });
+        let mut m = Mocks::new();
+        m.with_graph(&w.graph);
+        m.with_user(&bob, [w.class_a].into());
+        m.with_grants_of(
+            bob.id,
+            vec![
+                held.clone(),
+                grant_to(bob.id, Privilege::AdminAuthorization, Scope::All),
+            ],
+        );
+        let copy = held.clone();
+        m.grants
+            .expect_get()
+            .returning(move |_| Ok(Some(copy.clone())));
+        m.grants.expect_delete().times(0);
+        m.expect_audit(AuditAction::GrantDelete, Err("target_holds_more"));
+        let service = GrantService::new(&m.ports());
+        let err = service
+            .revoke(&school_admin(&w), held.id)
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "target_holds_more");
+    }
+
+    #[tokio::test]
+    async fn u3_cannot_revoke_from_the_owner() {
+        let w = World::new();
+        let mut boss = user("boss");
+        boss.is_owner = true;
+        let held = stored(NewGrant {
+            subject: Subject::User(boss.id),
+            privilege: Privilege::UsersView,
+            scope: Scope::MemberGroups,
+        });
+        let mut m = Mocks::new();
+        m.with_graph(&w.graph);
+        m.with_user(&boss, [w.class_a].into());
+        m.with_grants_of(boss.id, vec![held.clone()]);
+        let copy = held.clone();
+        m.grants
+            .expect_get()
+            .returning(move |_| Ok(Some(copy.clone())));
+        m.grants.expect_delete().times(0);
+        m.expect_audit(AuditAction::GrantDelete, Err("owner_protected"));
+        let service = GrantService::new(&m.ports());
+        let err = service
+            .revoke(&school_admin(&w), held.id)
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "owner_protected");
     }
 }

@@ -1,10 +1,11 @@
 //! Group membership (G2, P3–P5): adding or removing a member needs `users.edit` over the user
-//! and the group, may not touch a user who holds more than the actor, never one's own
-//! groups, and may not hand the user grants the actor could not give.
+//! and the group, may not touch a user who holds more than the actor — before or after the
+//! change —, never one's own groups, may not hand the user grants the actor could not give,
+//! and only an administrator with scope `all` leaves a user in no group.
 
 use super::{GroupService, GroupServiceError};
-use crate::authz::{Actor, Denied, Privilege, Subject, Target, TargetUser};
-use crate::authz::{authorize, check_may_manage};
+use crate::authz::{Actor, Denied, Grant, Privilege, Subject, Target, TargetUser};
+use crate::authz::{authorize, check_may_manage, is_allowed};
 use crate::group::graph::GroupGraph;
 use crate::ids::{GroupId, UserId};
 use crate::ports::audit::{AuditAction, AuditTarget, AuditTargetKind};
@@ -15,10 +16,12 @@ use std::collections::BTreeSet;
 
 impl GroupService {
     /// G2: makes `user` a direct member of `group`. Errors: `self_change_forbidden` (P3);
-    /// `not_found`, `forbidden` (P4, over the group and the user); `target_holds_more`,
-    /// `owner_protected`, `privilege_not_held`, `scope_exceeds_own` (P5: the grants held by
-    /// the group and the groups above it would reach the user); `unexpected`. Audited as
-    /// `group.member_add` on the user.
+    /// `not_found`, `forbidden` (P4, over the group and the user); `owner_protected`;
+    /// `privilege_not_held`, `scope_exceeds_own` (P5: the grants held by the group and the
+    /// groups above it would reach the user); `target_holds_more` (P5: the user holds more
+    /// than the actor now, or would once in `group` — a `member_groups` grant reaching the
+    /// user grows with each new direct group); `unexpected`. Audited as `group.member_add`
+    /// on the user.
     pub async fn add_member(
         &self,
         actor: &Actor,
@@ -43,7 +46,7 @@ impl GroupService {
         group: GroupId,
         user: UserId,
     ) -> Result<(), GroupServiceError> {
-        let (graph, target) = self.check_membership_change(actor, group, user).await?;
+        let (graph, target, held) = self.check_membership_change(actor, group, user).await?;
         let already: BTreeSet<GroupId> = target
             .direct_groups
             .iter()
@@ -64,12 +67,20 @@ impl GroupService {
             &groups_after,
         )
         .await?;
+        // The grants already reaching the user, as they will cover once it is in `group`.
+        let after = TargetUser {
+            direct_groups: groups_after,
+            ..target
+        };
+        check_may_manage(actor, &graph, &after, &held)?;
         Ok(self.groups.add_member(group, user).await?)
     }
 
     /// Ends a direct membership. Errors: `self_change_forbidden`; `not_found` (also when the
     /// user is not a direct member), `forbidden`; `target_holds_more`, `owner_protected`;
-    /// `unexpected`. Audited as `group.member_remove` on the user.
+    /// `group_required` (P3: it is the user's last group and the actor lacks `users.edit`
+    /// with scope `all` — users in no group are only in scope `all`, as for register and
+    /// CSV); `unexpected`. Audited as `group.member_remove` on the user.
     pub async fn remove_member(
         &self,
         actor: &Actor,
@@ -94,9 +105,14 @@ impl GroupService {
         group: GroupId,
         user: UserId,
     ) -> Result<(), GroupServiceError> {
-        let (_, target) = self.check_membership_change(actor, group, user).await?;
+        let (graph, target, _) = self.check_membership_change(actor, group, user).await?;
         if !target.direct_groups.contains(&group) {
             return Err(Denied::NotFound.into());
+        }
+        if target.direct_groups.len() == 1
+            && !is_allowed(actor, &graph, Privilege::UsersEdit, &Target::Global)
+        {
+            return Err(GroupServiceError::GroupRequired);
         }
         if self.groups.remove_member(group, user).await? {
             Ok(())
@@ -107,12 +123,13 @@ impl GroupService {
 
     /// P3, P4, P5 for either direction: not oneself; `users.edit` over the group and the
     /// user; the user holds nothing the actor lacks (U3: nor is the owner, unless oneself).
+    /// Returns the graph, the user as it is now, and the grants that may reach it.
     async fn check_membership_change(
         &self,
         actor: &Actor,
         group: GroupId,
         user: UserId,
-    ) -> Result<(GroupGraph, TargetUser), GroupServiceError> {
+    ) -> Result<(GroupGraph, TargetUser, Vec<Grant>), GroupServiceError> {
         rules::check_self_change(actor.user_id, user, UserAspect::Groups)?;
         let graph = self.groups.graph().await?;
         Self::known(&graph, group)?;
@@ -127,7 +144,7 @@ impl GroupService {
         )?;
         let held = self.grants.grants_for_user(user).await?;
         check_may_manage(actor, &graph, &target, &held)?;
-        Ok((graph, target))
+        Ok((graph, target, held))
     }
 }
 
@@ -138,7 +155,7 @@ fn group_details(group: GroupId) -> Details {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::authz::{Grant, Scope};
+    use crate::authz::Scope;
     use crate::error::ErrorCode;
     use crate::ids::GrantId;
     use crate::services::testing::{Mocks, World, admin, grant_to, owner, user};
@@ -297,5 +314,139 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!(err.code(), "not_found");
+    }
+
+    /// An actor with `users.edit` over the school and `admin.authorization` over class A.
+    fn school_editor(w: &World) -> Actor {
+        let mut a = admin(Privilege::UsersEdit, Scope::groups([w.school]).unwrap());
+        let extra = grant_to(
+            a.user_id,
+            Privilege::AdminAuthorization,
+            Scope::groups([w.class_a]).unwrap(),
+        );
+        a.grants.push(extra);
+        a
+    }
+
+    #[tokio::test]
+    async fn p5_membership_cannot_widen_users_member_groups_grant() {
+        let w = World::new();
+        let bob = user("bob");
+        let mut m = Mocks::new();
+        m.with_graph(&w.graph);
+        m.with_user(&bob, [w.class_a].into());
+        m.with_grants_of(
+            bob.id,
+            vec![grant_to(
+                bob.id,
+                Privilege::AdminAuthorization,
+                Scope::MemberGroups,
+            )],
+        );
+        m.grants
+            .expect_grants_for_groups()
+            .returning(|_| Ok(Vec::new()));
+        m.groups.expect_add_member().times(0);
+        m.expect_audit(AuditAction::GroupMemberAdd, Err("target_holds_more"));
+        let service = GroupService::new(&m.ports());
+        let err = service
+            .add_member(&school_editor(&w), w.class_b, bob.id)
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "target_holds_more");
+    }
+
+    #[tokio::test]
+    async fn p5_membership_cannot_widen_group_held_member_groups_grant() {
+        let w = World::new();
+        let bob = user("bob");
+        let mut m = Mocks::new();
+        m.with_graph(&w.graph);
+        m.with_user(&bob, [w.class_a].into());
+        m.with_grants_of(
+            bob.id,
+            vec![Grant {
+                id: GrantId::new(),
+                subject: Subject::Group(w.class_a),
+                privilege: Privilege::AdminAuthorization,
+                scope: Scope::MemberGroups,
+            }],
+        );
+        m.grants
+            .expect_grants_for_groups()
+            .returning(|_| Ok(Vec::new()));
+        m.groups.expect_add_member().times(0);
+        m.expect_audit(AuditAction::GroupMemberAdd, Err("target_holds_more"));
+        let service = GroupService::new(&m.ports());
+        let err = service
+            .add_member(&school_editor(&w), w.class_b, bob.id)
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "target_holds_more");
+    }
+
+    #[tokio::test]
+    async fn p5_membership_keeping_member_groups_grant_within_actor_scope_is_allowed() {
+        let w = World::new();
+        let bob = user("bob");
+        let mut m = Mocks::new();
+        m.with_graph(&w.graph);
+        m.with_user(&bob, [w.class_b].into());
+        m.with_grants_of(
+            bob.id,
+            vec![grant_to(bob.id, Privilege::UsersEdit, Scope::MemberGroups)],
+        );
+        m.grants
+            .expect_grants_for_groups()
+            .returning(|_| Ok(Vec::new()));
+        m.groups
+            .expect_add_member()
+            .with(eq(w.class_a), eq(bob.id))
+            .times(1)
+            .returning(|_, _| Ok(()));
+        m.expect_audit(AuditAction::GroupMemberAdd, Ok(()));
+        let service = GroupService::new(&m.ports());
+        service
+            .add_member(&school_editor(&w), w.class_a, bob.id)
+            .await
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn p3_scoped_admin_cannot_leave_user_in_no_group() {
+        let w = World::new();
+        let bob = user("bob");
+        let mut m = Mocks::new();
+        m.with_graph(&w.graph);
+        m.with_user(&bob, [w.class_a].into());
+        m.with_grants_of(bob.id, Vec::new());
+        m.groups.expect_remove_member().times(0);
+        m.expect_audit(AuditAction::GroupMemberRemove, Err("group_required"));
+        let service = GroupService::new(&m.ports());
+        let a = admin(Privilege::UsersEdit, Scope::groups([w.school]).unwrap());
+        let err = service
+            .remove_member(&a, w.class_a, bob.id)
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "group_required");
+    }
+
+    #[tokio::test]
+    async fn p3_admin_with_scope_all_may_leave_user_in_no_group() {
+        let w = World::new();
+        let bob = user("bob");
+        let mut m = Mocks::new();
+        m.with_graph(&w.graph);
+        m.with_user(&bob, [w.class_a].into());
+        m.with_grants_of(bob.id, Vec::new());
+        m.groups
+            .expect_remove_member()
+            .with(eq(w.class_a), eq(bob.id))
+            .times(1)
+            .returning(|_, _| Ok(true));
+        m.expect_audit(AuditAction::GroupMemberRemove, Ok(()));
+        let service = GroupService::new(&m.ports());
+        let a = admin(Privilege::UsersEdit, Scope::All);
+        service.remove_member(&a, w.class_a, bob.id).await.unwrap();
     }
 }

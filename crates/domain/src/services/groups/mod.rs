@@ -11,8 +11,8 @@ pub use read::GroupDetails;
 
 use super::Ports;
 use super::audit::Auditor;
-use super::guard::GroupRefusal;
-use crate::authz::{Actor, Denied, EscalationError, NewGrant, Subject, check_grant};
+use super::guard::{self, GroupRefusal};
+use crate::authz::{Actor, Denied, EscalationError, Subject};
 use crate::error::{ErrorCode, Unexpected};
 use crate::group::graph::{GroupGraph, GroupGraphError};
 use crate::ids::GroupId;
@@ -46,6 +46,10 @@ pub enum GroupServiceError {
     /// G1: the external code is held by another group.
     #[error("the external code is already taken")]
     ExternalCodeTaken,
+    /// P3: only an administrator with `users.edit` scope `all` leaves a user in no group
+    /// (users in no group are only in scope `all`).
+    #[error("the user would be in no group: only an administrator with scope all may do that")]
+    GroupRequired,
     /// The cause, for the logs.
     #[error(transparent)]
     Unexpected(#[from] Unexpected),
@@ -60,6 +64,7 @@ impl ErrorCode for GroupServiceError {
             Self::Graph(e) => e.code(),
             Self::NameTaken => "group_name_taken",
             Self::ExternalCodeTaken => "external_code_taken",
+            Self::GroupRequired => "group_required",
             Self::Unexpected(_) => "unexpected",
         }
     }
@@ -140,9 +145,7 @@ impl GroupService {
         }
     }
 
-    /// P5: a change that makes the grants held by `holders` reach `subject` (a member joining,
-    /// a group nested under another) — or that removes them — is a grant in disguise; the
-    /// actor must be able to grant each of them to `subject` itself.
+    /// P5: `guard::grants_could_be_given` with this service's grant store.
     async fn check_grants_could_be_given(
         &self,
         actor: &Actor,
@@ -151,17 +154,14 @@ impl GroupService {
         subject: Subject,
         subject_groups: &BTreeSet<GroupId>,
     ) -> Result<(), GroupServiceError> {
-        if actor.is_owner || holders.is_empty() {
-            return Ok(());
-        }
-        for held in self.grants.grants_for_groups(holders).await? {
-            let as_new = NewGrant {
-                subject,
-                privilege: held.privilege,
-                scope: held.scope,
-            };
-            check_grant(actor, graph, &as_new, subject_groups)?;
-        }
-        Ok(())
+        guard::grants_could_be_given(
+            self.grants.as_ref(),
+            actor,
+            graph,
+            holders,
+            subject,
+            subject_groups,
+        )
+        .await
     }
 }

@@ -1,13 +1,14 @@
 //! P5 for joining a group: membership hands the new member every grant held by the group and
 //! the groups above it (G4), so whoever lets a person into a group — by approving an
 //! application or by publishing the group's registration URL — must be able to give those
-//! grants themselves. Otherwise a URL for a "staff" group holding `admin.authorization`
-//! would hand that privilege to anyone who applies.
+//! grants themselves. The rule is shared with direct registration (U4) in
+//! `services::guard::check_joining_grants`.
 
 use super::{Context, JoiningError};
-use crate::authz::{Actor, NewGrant, Subject, check_grant};
+use crate::authz::Actor;
 use crate::group::graph::GroupGraph;
-use crate::ids::{GroupId, UserId};
+use crate::ids::GroupId;
+use crate::services::guard;
 use std::collections::BTreeSet;
 
 impl Context {
@@ -19,23 +20,6 @@ impl Context {
         graph: &GroupGraph,
         groups: &BTreeSet<GroupId>,
     ) -> Result<(), JoiningError> {
-        if actor.is_owner || groups.is_empty() {
-            return Ok(());
-        }
-        let holders: BTreeSet<GroupId> = groups
-            .iter()
-            .flat_map(|g| graph.ancestors_or_self(*g))
-            .collect();
-        // The new member does not exist yet; any fresh id stands for it.
-        let newcomer = Subject::User(UserId::new());
-        for held in self.grants.grants_for_groups(holders).await? {
-            let as_new = NewGrant {
-                subject: newcomer,
-                privilege: held.privilege,
-                scope: held.scope,
-            };
-            check_grant(actor, graph, &as_new, groups)?;
-        }
-        Ok(())
+        guard::check_joining_grants(self.grants.as_ref(), actor, graph, groups).await
     }
 }

@@ -7,7 +7,7 @@ use crate::ports::audit::{AuditAction, AuditTarget, AuditTargetKind};
 use crate::ports::password::PlainPassword;
 use crate::ports::users::NewUser;
 use crate::services::audit::Details;
-use crate::services::guard::{groups_in_scope, require_some};
+use crate::services::guard::{check_joining_grants, groups_in_scope, require_some};
 use crate::user::password::Password;
 use crate::user::rules;
 use crate::user::{AttributeMode, Attributes, DisplayName, Email, LoginId, User, UserStatus};
@@ -37,9 +37,12 @@ pub struct RegisterUser {
 
 impl UserService {
     /// U4: registers a user. Needs `users.edit` over every group given (P3), or scope `all`
-    /// for a user in no group. Errors: `forbidden`; `group_required`; `unknown_group`;
-    /// `password_required`, `pending_with_password` (U2); `validation_failed` (password
-    /// policy, U8 fields); `login_id_taken`; `busy`; `unexpected`. Audited as `user.create`.
+    /// for a user in no group; and (P5) the actor must be able to give every grant held by
+    /// those groups and the groups above them, since the new user holds them at once (G4).
+    /// Errors: `forbidden`; `group_required`; `unknown_group`; `privilege_not_held`,
+    /// `scope_exceeds_own` (P5); `password_required`, `pending_with_password` (U2);
+    /// `validation_failed` (password policy, U8 fields); `login_id_taken`; `busy`;
+    /// `unexpected`. Audited as `user.create`.
     pub async fn register(
         &self,
         actor: &Actor,
@@ -70,6 +73,13 @@ impl UserService {
             return Err(UserServiceError::GroupRequired);
         }
         groups_in_scope(actor, &graph, Privilege::UsersEdit, &command.group_ids)?;
+        check_joining_grants::<UserServiceError>(
+            self.grants.as_ref(),
+            actor,
+            &graph,
+            &command.group_ids,
+        )
+        .await?;
         let attributes = self
             .checked_attributes(&command.attributes, AttributeMode::Create)
             .await?;
@@ -114,8 +124,9 @@ impl UserService {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::authz::Scope;
+    use crate::authz::{Grant, Scope, Subject};
     use crate::error::ErrorCode;
+    use crate::ids::GrantId;
     use crate::ports::password::{HashError, PasswordHash};
     use crate::ports::users::CreateUserError;
     use crate::services::testing::{Mocks, World, admin, owner, stored};
@@ -137,6 +148,16 @@ mod tests {
         m.users.expect_get_by_login_id().returning(|_| Ok(None));
     }
 
+    /// A grant held by a group.
+    fn group_grant(holder: GroupId, privilege: Privilege, scope: Scope) -> Grant {
+        Grant {
+            id: GrantId::new(),
+            subject: Subject::Group(holder),
+            privilege,
+            scope,
+        }
+    }
+
     #[tokio::test]
     async fn u4_register_with_password_hashes_it_and_is_audited() {
         let w = World::new();
@@ -144,6 +165,12 @@ mod tests {
         m.with_graph(&w.graph);
         m.with_fields(Vec::new());
         no_login_clash(&mut m);
+        let (school, class_a) = (w.school, w.class_a);
+        m.grants
+            .expect_grants_for_groups()
+            .times(1)
+            .withf(move |holders| holders == &BTreeSet::from([school, class_a]))
+            .returning(|_| Ok(Vec::new()));
         m.hasher
             .expect_hash()
             .times(1)
@@ -340,5 +367,82 @@ mod tests {
         c.status = Some(UserStatus::Valid);
         let err = service.register(&owner(), c).await.unwrap_err();
         assert_eq!(err.code(), "password_required");
+    }
+
+    #[tokio::test]
+    async fn p5_register_into_group_whose_grants_actor_lacks_is_refused() {
+        let w = World::new();
+        let mut m = Mocks::new();
+        m.with_graph(&w.graph);
+        m.with_fields(Vec::new());
+        no_login_clash(&mut m);
+        let school = w.school;
+        m.grants.expect_grants_for_groups().returning(move |_| {
+            Ok(vec![group_grant(
+                school,
+                Privilege::AdminAuthorization,
+                Scope::All,
+            )])
+        });
+        m.hasher.expect_hash().times(0);
+        m.users.expect_create().times(0);
+        m.expect_audit(AuditAction::UserCreate, Err("privilege_not_held"));
+        let service = UserService::new(&m.ports());
+        let a = admin(Privilege::UsersEdit, Scope::groups([w.school]).unwrap());
+        let err = service
+            .register(&a, command([w.class_a].into(), Some("tall-cedar-river-42")))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "privilege_not_held");
+    }
+
+    #[tokio::test]
+    async fn p5_register_into_group_whose_grant_scope_exceeds_actor_is_refused() {
+        let w = World::new();
+        let mut m = Mocks::new();
+        m.with_graph(&w.graph);
+        m.with_fields(Vec::new());
+        no_login_clash(&mut m);
+        let class_a = w.class_a;
+        m.grants
+            .expect_grants_for_groups()
+            .returning(move |_| Ok(vec![group_grant(class_a, Privilege::UsersEdit, Scope::All)]));
+        m.users.expect_create().times(0);
+        m.expect_audit(AuditAction::UserCreate, Err("scope_exceeds_own"));
+        let service = UserService::new(&m.ports());
+        let a = admin(Privilege::UsersEdit, Scope::groups([w.school]).unwrap());
+        let err = service
+            .register(&a, command([w.class_a].into(), None))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "scope_exceeds_own");
+    }
+
+    #[tokio::test]
+    async fn p5_register_into_group_whose_grants_actor_could_give_succeeds() {
+        let w = World::new();
+        let mut m = Mocks::new();
+        m.with_graph(&w.graph);
+        m.with_fields(Vec::new());
+        no_login_clash(&mut m);
+        let class_a = w.class_a;
+        m.grants.expect_grants_for_groups().returning(move |_| {
+            Ok(vec![group_grant(
+                class_a,
+                Privilege::UsersView,
+                Scope::MemberGroups,
+            )])
+        });
+        m.users
+            .expect_create()
+            .times(1)
+            .returning(|n| Ok(stored(&n)));
+        m.expect_audit(AuditAction::UserCreate, Ok(()));
+        let service = UserService::new(&m.ports());
+        let a = admin(Privilege::UsersEdit, Scope::groups([w.school]).unwrap());
+        service
+            .register(&a, command([w.class_a].into(), None))
+            .await
+            .unwrap();
     }
 }
