@@ -78,6 +78,15 @@ pub trait GrantRepository: Send + Sync {
     /// The grants held by any of these groups. Errors: `Unexpected` only.
     async fn grants_for_groups(&self, groups: BTreeSet<GroupId>) -> Result<Vec<Grant>, StoreError>;
 
+    /// The grants whose scope names one of `groups` (G3, G5, P5: nesting a group below one of
+    /// them widens these grants, deleting one narrows them): every `groups` scope listing any
+    /// of them, and every `member_groups` grant that applies to a direct member of any of
+    /// them — held by that user, or by a group that user is a member of (G4). Scope `all`
+    /// grants are not returned (they cover every group anyway). Returning more
+    /// `member_groups` grants is harmless (callers treat a group-held `member_groups` grant
+    /// as naming the groups), fewer is a bug. Errors: `Unexpected` only.
+    async fn grants_scoped_on(&self, groups: BTreeSet<GroupId>) -> Result<Vec<Grant>, StoreError>;
+
     /// One grant, or `None`. Errors: `Unexpected` only.
     async fn get(&self, id: GrantId) -> Result<Option<Grant>, StoreError>;
 

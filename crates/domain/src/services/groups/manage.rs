@@ -1,9 +1,12 @@
 //! Creating, editing and deleting groups (G1, G5, P3, P5).
 
 use super::{GroupService, GroupServiceError};
-use crate::authz::{Actor, Denied, Privilege, Subject, Target, authorize};
+use crate::authz::{Actor, Denied, NewGrant, Privilege, Scope, Subject, Target};
+use crate::authz::{authorize, check_grant, is_allowed};
+use crate::group::graph::GroupGraph;
 use crate::group::{ExternalCode, Group, GroupName};
 use crate::ids::GroupId;
+use crate::ports::PageRequest;
 use crate::ports::audit::{AuditAction, AuditTarget, AuditTargetKind};
 use crate::ports::groups::NewGroup;
 use crate::services::audit::Details;
@@ -124,10 +127,23 @@ impl GroupService {
     }
 
     /// G5: deletes a group with its memberships and the grants it holds; never a user; its
-    /// children lose it as a parent. Needs `users.edit` over the group, and (P5) the actor
-    /// must be able to grant — hence revoke — every grant the group holds. Errors:
-    /// `not_found`, `forbidden`; `privilege_not_held`, `scope_exceeds_own`; `unexpected`.
-    /// Audited as `group.delete`.
+    /// children lose it as a parent; grants naming it in their scope lose it. Deleting is a
+    /// revoke in disguise, so P5 (the rule):
+    /// - `users.edit` over the group (P4);
+    /// - the actor must be able to grant — hence revoke — every grant the group holds;
+    /// - every grant whose scope names the group (a `groups` scope listing it, a
+    ///   `member_groups` grant of one of its direct members) is narrowed: the actor must hold
+    ///   that grant's privilege over the group, as for revoking it there;
+    /// - a group that is not empty — it has direct members (they lose its grants, and some
+    ///   may hold more than the actor, or be the owner), sub-groups (they lose the grants
+    ///   and scopes of every group above it), or grants name it in their scope (other
+    ///   administrators lose reach) — needs `users.edit` and `admin.authorization`, both
+    ///   with scope `all`. An empty group, like a new one (P3), a scoped administrator may
+    ///   delete.
+    ///
+    /// Errors: `not_found`, `forbidden` (also a non-empty group without both scope-`all`
+    /// grants); `privilege_not_held`, `scope_exceeds_own`; `unexpected`. Audited as
+    /// `group.delete`.
     pub async fn delete(&self, actor: &Actor, id: GroupId) -> Result<(), GroupServiceError> {
         let result = self.delete_checked(actor, id).await;
         let target = AuditTarget::new(AuditTargetKind::Group, id);
@@ -154,18 +170,83 @@ impl GroupService {
             &[].into(),
         )
         .await?;
+        self.check_delete_narrowing(actor, &graph, id).await?;
         Ok(self.groups.delete(id).await?)
+    }
+
+    /// P5: what deleting `id` takes from others — see [`GroupService::delete`].
+    async fn check_delete_narrowing(
+        &self,
+        actor: &Actor,
+        graph: &GroupGraph,
+        id: GroupId,
+    ) -> Result<(), GroupServiceError> {
+        if actor.is_owner {
+            return Ok(());
+        }
+        let scoped = self.grants.grants_scoped_on([id].into()).await?;
+        let has_children = graph.children(id).next().is_some();
+        let one = PageRequest {
+            limit: 1,
+            cursor: None,
+        };
+        let non_empty = has_children
+            || !scoped.is_empty()
+            || !self.groups.members(id, one).await?.items.is_empty();
+        let everywhere = |p| is_allowed(actor, graph, p, &Target::Global);
+        if non_empty
+            && !(everywhere(Privilege::UsersEdit) && everywhere(Privilege::AdminAuthorization))
+        {
+            return Err(Denied::Forbidden.into());
+        }
+        for held in scoped {
+            let narrowed = NewGrant {
+                subject: held.subject,
+                privilege: held.privilege,
+                scope: Scope::Groups {
+                    group_ids: BTreeSet::from([id]),
+                },
+            };
+            check_grant(actor, graph, &narrowed, &BTreeSet::new())?;
+        }
+        Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::authz::{Grant, Scope};
+    use crate::authz::Grant;
     use crate::error::ErrorCode;
-    use crate::ids::GrantId;
+    use crate::ids::{GrantId, UserId};
+    use crate::ports::Page;
     use crate::ports::groups::GroupWriteError;
-    use crate::services::testing::{Mocks, World, admin, owner};
+    use crate::services::testing::{Mocks, World, admin, grant_to, owner, user};
+
+    /// No grant names `g` in its scope, and `g` has no direct member.
+    fn empty(m: &mut Mocks, g: GroupId) {
+        m.grants
+            .expect_grants_scoped_on()
+            .withf(move |groups| groups == &BTreeSet::from([g]))
+            .returning(|_| Ok(Vec::new()));
+        m.groups
+            .expect_members()
+            .with(eq(g), mockall::predicate::always())
+            .returning(|_, _| {
+                Ok(Page {
+                    items: Vec::new(),
+                    next_cursor: None,
+                })
+            });
+    }
+
+    /// An actor with `users.edit` and `admin.authorization`, both with scope `all`.
+    fn top_admin() -> Actor {
+        let mut a = admin(Privilege::UsersEdit, Scope::All);
+        let extra = grant_to(a.user_id, Privilege::AdminAuthorization, Scope::All);
+        a.grants.push(extra);
+        a
+    }
     use mockall::predicate::eq;
 
     fn command(parents: BTreeSet<GroupId>) -> CreateGroup {
@@ -305,6 +386,7 @@ mod tests {
         m.grants
             .expect_grants_for_groups()
             .returning(|_| Ok(Vec::new()));
+        empty(&mut m, w.class_b);
         m.groups
             .expect_delete()
             .with(eq(w.class_b))
@@ -349,5 +431,155 @@ mod tests {
         let a = admin(Privilege::UsersEdit, Scope::groups([w.school]).unwrap());
         let err = service.delete(&a, w.other).await.unwrap_err();
         assert_eq!(err.code(), "not_found");
+    }
+
+    #[tokio::test]
+    async fn p5_scoped_admin_cannot_delete_group_with_members() {
+        let w = World::new();
+        let mut m = Mocks::new();
+        m.with_graph(&w.graph);
+        m.grants
+            .expect_grants_for_groups()
+            .returning(|_| Ok(Vec::new()));
+        m.grants
+            .expect_grants_scoped_on()
+            .returning(|_| Ok(Vec::new()));
+        let boss = user("boss");
+        m.groups.expect_members().returning(move |_, _| {
+            Ok(Page {
+                items: vec![boss.clone()],
+                next_cursor: None,
+            })
+        });
+        m.groups.expect_delete().times(0);
+        m.expect_audit(AuditAction::GroupDelete, Err("forbidden"));
+        let service = GroupService::new(&m.ports());
+        let a = admin(Privilege::UsersEdit, Scope::groups([w.school]).unwrap());
+        let err = service.delete(&a, w.class_b).await.unwrap_err();
+        assert_eq!(err.code(), "forbidden");
+    }
+
+    #[tokio::test]
+    async fn p5_scoped_admin_cannot_delete_group_with_sub_groups() {
+        let w = World::new();
+        let mut m = Mocks::new();
+        m.with_graph(&w.graph);
+        m.grants
+            .expect_grants_for_groups()
+            .returning(|_| Ok(Vec::new()));
+        m.grants
+            .expect_grants_scoped_on()
+            .returning(|_| Ok(Vec::new()));
+        m.groups.expect_members().returning(|_, _| {
+            Ok(Page {
+                items: Vec::new(),
+                next_cursor: None,
+            })
+        });
+        m.groups.expect_delete().times(0);
+        m.expect_audit(AuditAction::GroupDelete, Err("forbidden"));
+        let service = GroupService::new(&m.ports());
+        let mut a = admin(Privilege::UsersEdit, Scope::All);
+        a.grants.push(grant_to(
+            a.user_id,
+            Privilege::AdminAuthorization,
+            Scope::groups([w.school]).unwrap(),
+        ));
+        let err = service.delete(&a, w.school).await.unwrap_err();
+        assert_eq!(err.code(), "forbidden");
+    }
+
+    #[tokio::test]
+    async fn p5_scoped_admin_cannot_delete_group_named_in_others_scope() {
+        let w = World::new();
+        let mut m = Mocks::new();
+        m.with_graph(&w.graph);
+        m.grants
+            .expect_grants_for_groups()
+            .returning(|_| Ok(Vec::new()));
+        let stranger = UserId::new();
+        let class_b = w.class_b;
+        m.grants.expect_grants_scoped_on().returning(move |_| {
+            Ok(vec![grant_to(
+                stranger,
+                Privilege::UsersView,
+                Scope::groups([class_b]).unwrap(),
+            )])
+        });
+        m.groups.expect_members().returning(|_, _| {
+            Ok(Page {
+                items: Vec::new(),
+                next_cursor: None,
+            })
+        });
+        m.groups.expect_delete().times(0);
+        m.expect_audit(AuditAction::GroupDelete, Err("forbidden"));
+        let service = GroupService::new(&m.ports());
+        let a = admin(Privilege::UsersEdit, Scope::groups([w.school]).unwrap());
+        let err = service.delete(&a, w.class_b).await.unwrap_err();
+        assert_eq!(err.code(), "forbidden");
+    }
+
+    #[tokio::test]
+    async fn p5_cannot_narrow_grant_whose_privilege_actor_lacks_by_deleting() {
+        let w = World::new();
+        let mut m = Mocks::new();
+        m.with_graph(&w.graph);
+        m.grants
+            .expect_grants_for_groups()
+            .returning(|_| Ok(Vec::new()));
+        let stranger = UserId::new();
+        let class_b = w.class_b;
+        m.grants.expect_grants_scoped_on().returning(move |_| {
+            Ok(vec![grant_to(
+                stranger,
+                Privilege::GradesView,
+                Scope::groups([class_b]).unwrap(),
+            )])
+        });
+        m.groups.expect_members().returning(|_, _| {
+            Ok(Page {
+                items: Vec::new(),
+                next_cursor: None,
+            })
+        });
+        m.groups.expect_delete().times(0);
+        m.expect_audit(AuditAction::GroupDelete, Err("privilege_not_held"));
+        let service = GroupService::new(&m.ports());
+        let err = service.delete(&top_admin(), w.class_b).await.unwrap_err();
+        assert_eq!(err.code(), "privilege_not_held");
+    }
+
+    #[tokio::test]
+    async fn g5_admin_with_scope_all_deletes_non_empty_group() {
+        let w = World::new();
+        let mut m = Mocks::new();
+        m.with_graph(&w.graph);
+        m.grants
+            .expect_grants_for_groups()
+            .returning(|_| Ok(Vec::new()));
+        let stranger = UserId::new();
+        let school = w.school;
+        m.grants.expect_grants_scoped_on().returning(move |_| {
+            Ok(vec![grant_to(
+                stranger,
+                Privilege::UsersView,
+                Scope::groups([school]).unwrap(),
+            )])
+        });
+        m.groups.expect_members().returning(|_, _| {
+            Ok(Page {
+                items: vec![user("bob")],
+                next_cursor: None,
+            })
+        });
+        m.groups
+            .expect_delete()
+            .with(eq(w.school))
+            .times(1)
+            .returning(|_| Ok(()));
+        m.expect_audit(AuditAction::GroupDelete, Ok(()));
+        let service = GroupService::new(&m.ports());
+        service.delete(&top_admin(), w.school).await.unwrap();
     }
 }
