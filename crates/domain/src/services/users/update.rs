@@ -143,9 +143,11 @@ impl UserService {
             fields.expires_at = expires_at;
         }
         if let Some(status) = patch.status {
-            // I7 is asked only when it can matter: becoming valid from another status.
-            let live_integration_source = status == UserStatus::Valid
-                && user.status != UserStatus::Valid
+            // I7 is asked whenever the status changes to anything but `invalid`: `valid`
+            // directly, or `pending`, which an invitation turns into `valid`. Staying put or
+            // disabling never needs it.
+            let live_integration_source = status != UserStatus::Invalid
+                && status != user.status
                 && self.users.is_live_integration_source(user.id).await?;
             let facts = StatusFacts {
                 is_owner: user.is_owner,
