@@ -8,7 +8,8 @@ use crate::user::password::Password;
 impl MeService {
     /// U10, P3: changes one's own password. The new one passes the policy first (cheap), then
     /// the current one is verified, then the new one is hashed and stored; every session of
-    /// the user ends, this one included (S1). Errors: `validation_failed`; `wrong_password`
+    /// the user ends, this one included, and its reset links die (S1, U10, by the credential
+    /// store's contract). Errors: `validation_failed`; `wrong_password`
     /// (also when the account has no password); `busy`; `not_found`; `unexpected`.
     pub async fn change_password(
         &self,

@@ -200,6 +200,34 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn u10_admin_email_change_hands_the_store_what_revokes_the_old_links() {
+        let w = World::new();
+        let mut bob = user("bob");
+        bob.email = Some(Email::parse("bob@example.org").unwrap());
+        let mut m = Mocks::new();
+        m.with_managed(&w.graph, &bob, [w.class_a].into());
+        let stored = bob.clone();
+        m.users
+            .expect_update()
+            .times(1)
+            .withf(move |u| {
+                // The store compares against the row it conditionally updates: the one read.
+                u.expected_updated_at == stored.updated_at
+                    && u.revokes_links(&stored)
+                    && u.fields.email.as_ref().map(Email::as_str) == Some("new@example.org")
+            })
+            .returning(|_| Err(UserWriteError::Conflict));
+        m.expect_audit(AuditAction::UserUpdate, Err("conflict"));
+        let service = UserService::new(&m.ports());
+        let patch = UserPatch {
+            email: Some(Some(Email::parse("new@example.org").unwrap())),
+            ..UserPatch::default()
+        };
+        let err = service.update(&owner(), bob.id, patch).await.unwrap_err();
+        assert_eq!(err.code(), "conflict");
+    }
+
+    #[tokio::test]
     async fn u4_stale_client_version_conflicts_without_writing() {
         let w = World::new();
         let bob = user("bob");
