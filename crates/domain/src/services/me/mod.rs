@@ -1,5 +1,12 @@
 //! The acting user's own account (P3, U10): its profile with the grants that apply to it,
 //! its name and email, and its password (the current one proven first).
+//!
+//! Proving the current password (before a password or email change) is a password guess
+//! like a login: with [`MeService::with_throttle`] each wrong one counts against the user's
+//! login ID in the login throttle (S3), and a locked login ID answers `too_many_attempts`
+//! before anything is verified. `Ports` carries no throttle store, so a host that does not
+//! call `with_throttle` must throttle `PATCH /me` and `POST /me/password` in its HTTP layer
+//! (per login ID and per address), as it does for login.
 
 mod password;
 
@@ -11,8 +18,10 @@ use crate::ids::GroupId;
 use crate::ports::StoreError;
 use crate::ports::groups::GroupRepository;
 use crate::ports::password::{HashError, PasswordHasher, PlainPassword, Verification};
+use crate::ports::sessions::{LoginThrottleStore, ThrottleStoreError};
 use crate::ports::users::{CredentialError, CredentialStore, UserFields, UserRepository};
 use crate::ports::users::{UserUpdate, UserWriteError};
+use crate::registration::{ThrottleKey, ThrottlePolicy, Throttled};
 use crate::user::password::PasswordError;
 use crate::user::{DisplayName, Email, User};
 use chrono::{DateTime, Utc};
@@ -62,6 +71,9 @@ pub enum MeError {
     /// The account changed since it was read.
     #[error("your account was changed meanwhile; reload and retry")]
     Conflict,
+    /// S3: too many wrong current passwords for this login ID; retry after the wait.
+    #[error(transparent)]
+    Throttled(Throttled),
     /// The password hasher is saturated; retry shortly.
     #[error("the password hasher is busy; try again shortly")]
     Busy,
@@ -77,6 +89,7 @@ impl ErrorCode for MeError {
             Self::WrongPassword => "wrong_password",
             Self::Invalid(_) => "validation_failed",
             Self::Conflict => "conflict",
+            Self::Throttled(e) => e.code(),
             Self::Busy => "busy",
             Self::Unexpected(_) => "unexpected",
         }
@@ -86,6 +99,14 @@ impl ErrorCode for MeError {
 impl From<StoreError> for MeError {
     fn from(e: StoreError) -> Self {
         Self::Unexpected(e.into())
+    }
+}
+
+impl From<ThrottleStoreError> for MeError {
+    fn from(e: ThrottleStoreError) -> Self {
+        match e {
+            ThrottleStoreError::Unexpected(u) => Self::Unexpected(u),
+        }
     }
 }
 
@@ -132,6 +153,8 @@ pub struct MeService {
     groups: Arc<dyn GroupRepository>,
     hasher: Arc<dyn PasswordHasher>,
     clock: Arc<dyn Clock>,
+    /// S3, when the host wires it: the login throttle wrong current passwords count in.
+    throttle: Option<(Arc<dyn LoginThrottleStore>, ThrottlePolicy)>,
 }
 
 impl fmt::Debug for MeService {
@@ -149,13 +172,40 @@ impl MeService {
             groups: ports.groups.clone(),
             hasher: ports.hasher.clone(),
             clock: ports.clock.clone(),
+            throttle: None,
         }
+    }
+
+    /// S3: counts wrong current passwords against the user's login ID in the login throttle
+    /// (`policy` is normally the login's per-login-ID policy), so a stolen session cannot
+    /// guess the password faster than a login could. Without it the HTTP layer must
+    /// throttle these endpoints (see the module documentation).
+    #[must_use]
+    pub fn with_throttle(
+        mut self,
+        store: Arc<dyn LoginThrottleStore>,
+        policy: ThrottlePolicy,
+    ) -> Self {
+        self.throttle = Some((store, policy));
+        self
     }
 
     /// U10: proves the current password before a sensitive change; `wrong_password` also
     /// when the account has none. A legacy hash that verifies is accepted as it is (the
     /// upgrade belongs to login, C8).
+    ///
+    /// S3, with a throttle: a locked login ID answers `too_many_attempts` before anything
+    /// is verified, and a mismatch counts one failure. A success clears nothing: only a
+    /// login resets the counter, as before.
     async fn verify_current(&self, user: &User, current: &PlainPassword) -> Result<(), MeError> {
+        let key = ThrottleKey::login_id(&user.login_id);
+        let now = self.clock.now();
+        if let Some((store, policy)) = &self.throttle {
+            let seen = store.failures_since(&key, policy.window_start(now)).await?;
+            policy
+                .check(seen.count, seen.last_at, now)
+                .map_err(|wait| MeError::Throttled(Throttled(wait)))?;
+        }
         let stored = self
             .credentials
             .password_hash(user.id)
@@ -163,7 +213,12 @@ impl MeService {
             .ok_or(MeError::WrongPassword)?;
         match self.hasher.verify(current, &stored).await? {
             Verification::Ok | Verification::OkNeedsRehash => Ok(()),
-            Verification::Mismatch => Err(MeError::WrongPassword),
+            Verification::Mismatch => {
+                if let Some((store, _)) = &self.throttle {
+                    store.record_failure(&key, now).await?;
+                }
+                Err(MeError::WrongPassword)
+            }
         }
     }
 
@@ -195,7 +250,8 @@ impl MeService {
     /// (set, clear or replace) needs the current password, verified like at login; the store
     /// then revokes the reset and invitation links mailed to the old address (U10, see
     /// `UserRepository::update`). Not an administrator change, so not audited.
-    /// Errors: `wrong_password` (missing, wrong, or the account has none); `busy`;
+    /// Errors: `wrong_password` (missing, wrong, or the account has none);
+    /// `too_many_attempts` (S3, with a throttle); `busy`;
     /// `not_found`; `conflict`; `unexpected`.
     pub async fn update_profile(
         &self,
@@ -316,6 +372,34 @@ mod tests {
         current_password_is(&mut m, &me, Verification::Mismatch);
         m.users.expect_update().times(0);
         let service = MeService::new(&m.ports());
+        let err = service
+            .update_profile(&actor_of(&me, [].into()), new_email(Some("my secret")))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "wrong_password");
+    }
+
+    #[tokio::test]
+    async fn s3_wrong_current_password_on_email_change_counts_against_the_login_id() {
+        use crate::ports::sessions::{FailureCount, MockLoginThrottleStore};
+        use crate::registration::{ThrottleKey, ThrottlePolicy};
+        let me = user("me");
+        let mut m = Mocks::new();
+        m.with_user(&me, [].into());
+        current_password_is(&mut m, &me, Verification::Mismatch);
+        m.users.expect_update().times(0);
+        let key = ThrottleKey::login_id(&me.login_id);
+        let mut throttle = MockLoginThrottleStore::new();
+        throttle
+            .expect_failures_since()
+            .returning(|_, _| Ok(FailureCount::default()));
+        throttle
+            .expect_record_failure()
+            .with(mockall::predicate::eq(key), mockall::predicate::eq(now()))
+            .times(1)
+            .returning(|_, _| Ok(()));
+        let service = MeService::new(&m.ports())
+            .with_throttle(Arc::new(throttle), ThrottlePolicy::per_login_id());
         let err = service
             .update_profile(&actor_of(&me, [].into()), new_email(Some("my secret")))
             .await
