@@ -1,8 +1,10 @@
 //! Groups (G): names, the group record, and the group graph.
 
+pub mod description;
 pub mod graph;
 pub mod name;
 
+pub use description::{GROUP_DESCRIPTION_MAX_CHARS, GroupDescription, GroupDescriptionError};
 pub use name::{ExternalCode, GroupName, GroupNameError};
 
 use crate::ids::GroupId;
@@ -17,6 +19,8 @@ pub struct Group {
     pub name: GroupName,
     /// Optional, unique.
     pub external_code: Option<ExternalCode>,
-    /// Free text.
+    /// Free text. Checked on the way in as a [`GroupDescription`] (the service commands take
+    /// one); still a `String` in the record until the fixtures that build groups move to
+    /// the checked type.
     pub description: String,
 }

@@ -8,6 +8,14 @@ use crate::registration::{
 };
 use chrono::{DateTime, Utc};
 
+/// U5, U10: the purposes of a user's links (subject [`TokenSubject::User`]) that die with
+/// its credentials: deleted by `CredentialStore::set_password_hash` when the password is set,
+/// and by `UserRepository::update` when the email changes, in the same transaction. A reset
+/// link asked for before a password change, or mailed to an address since replaced, must not
+/// work.
+pub const REVOKED_WITH_CREDENTIALS: [TokenPurpose; 2] =
+    [TokenPurpose::PasswordReset, TokenPurpose::Invitation];
+
 /// Makes bearer secrets (mail links, session tokens, registration URL tokens). Synchronous:
 /// it only reads the system's secure random source and hashes.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
@@ -86,8 +94,10 @@ pub trait OneTimeTokenStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<TokenSubject, RedeemError>;
 
-    /// Deletes the live token of this purpose and subject, if any (a reset link after the
-    /// password changed, an invitation of a deleted user). Errors: `Unexpected`.
+    /// Deletes the live token of this purpose and subject, if any (an invitation of a deleted
+    /// user, an application's link). Links that die with a password or email change are
+    /// deleted by the user stores themselves, in the writing transaction (see
+    /// [`REVOKED_WITH_CREDENTIALS`]), not through this. Errors: `Unexpected`.
     async fn revoke(
         &self,
         purpose: TokenPurpose,

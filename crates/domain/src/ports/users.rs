@@ -65,6 +65,16 @@ impl UserFields {
     }
 }
 
+impl UserUpdate {
+    /// U5, U10: whether writing this update over `stored` (the row as it is in the store,
+    /// inside the writing transaction) must delete the user's reset and invitation links:
+    /// the email is set, cleared or replaced. The adapter asks exactly this, so every writer
+    /// (self-service, administrator, CSV import) revokes alike.
+    pub fn revokes_links(&self, stored: &User) -> bool {
+        self.fields.email != stored.email
+    }
+}
+
 /// A change to a user, applied only if nobody changed it since it was read (optimistic
 /// concurrency: `expected_updated_at` is the `updated_at` the decision was made on).
 #[derive(Debug, Clone, PartialEq)]
@@ -165,7 +175,12 @@ pub trait UserRepository: Send + Sync {
 
     /// Writes `fields` if the stored `updated_at` still equals `expected_updated_at`, in one
     /// conditional update. When the new status is not `valid`, or the new expiry has passed,
-    /// the user's sessions end in the same transaction (S1, U6).
+    /// the user's sessions end in the same transaction (S1, U6). When the email changes
+    /// ([`UserUpdate::revokes_links`] against the stored row: set, cleared or replaced), the
+    /// user's live links of the purposes in [`super::tokens::REVOKED_WITH_CREDENTIALS`]
+    /// (password reset and invitation, subject the user) are deleted in the same transaction
+    /// (U5, U10): a link mailed to the old address must not outlive it, whichever service or
+    /// import made the change.
     /// Errors: `NotFound`; `Conflict` when the user changed meanwhile; `Unexpected`.
     async fn update(&self, update: UserUpdate) -> Result<User, UserWriteError>;
 
@@ -221,8 +236,13 @@ pub trait CredentialStore: Send + Sync {
     async fn password_hash(&self, user: UserId) -> Result<Option<PasswordHash>, StoreError>;
 
     /// Sets a new password in one transaction: stores the hash, marks the user as having a
-    /// password, ends every session of the user (S1), and, when `activate_pending` and the
-    /// user is `pending`, makes it `valid` (U2, U5).
+    /// password, ends every session of the user (S1), deletes the user's live links of the
+    /// purposes in [`super::tokens::REVOKED_WITH_CREDENTIALS`] (password reset and
+    /// invitation: a reset link asked for before the change, or an invitation to set a first
+    /// password, no longer applies — U5, U10), and, when `activate_pending` and the user is
+    /// `pending`, makes it `valid` (U2, U5). Every password change goes through here (self
+    /// change, reset, invitation, administrator), so this is the one place links die with a
+    /// password.
     /// Errors: `NotFound`; `Unexpected`.
     async fn set_password_hash(
         &self,
@@ -241,4 +261,40 @@ pub trait CredentialStore: Send + Sync {
         old: PasswordHash,
         new: PasswordHash,
     ) -> Result<bool, CredentialError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::user::user::fixtures::user;
+
+    fn with_email(stored: &User, email: Option<&str>) -> UserUpdate {
+        let mut fields = UserFields::of(stored);
+        fields.email = email.map(|e| Email::parse(e).unwrap());
+        UserUpdate {
+            id: stored.id,
+            expected_updated_at: stored.updated_at,
+            fields,
+            updated_at: stored.updated_at,
+        }
+    }
+
+    #[test]
+    fn u10_email_set_cleared_or_replaced_revokes_links() {
+        let mut stored = user("alice");
+        stored.email = Some(Email::parse("alice@example.org").unwrap());
+        assert!(with_email(&stored, Some("mallory@example.org")).revokes_links(&stored));
+        assert!(with_email(&stored, None).revokes_links(&stored));
+        stored.email = None;
+        assert!(with_email(&stored, Some("alice@example.org")).revokes_links(&stored));
+    }
+
+    #[test]
+    fn u10_unchanged_email_keeps_links() {
+        let mut stored = user("alice");
+        stored.email = Some(Email::parse("alice@example.org").unwrap());
+        let mut update = with_email(&stored, Some("alice@example.org"));
+        update.fields.name = DisplayName::parse("Alice B").unwrap();
+        assert!(!update.revokes_links(&stored));
+    }
 }

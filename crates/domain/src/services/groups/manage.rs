@@ -4,7 +4,7 @@ use super::{GroupService, GroupServiceError};
 use crate::authz::{Actor, Denied, NewGrant, Privilege, Scope, Subject, Target};
 use crate::authz::{authorize, check_grant, is_allowed};
 use crate::group::graph::GroupGraph;
-use crate::group::{ExternalCode, Group, GroupName};
+use crate::group::{ExternalCode, Group, GroupDescription, GroupName};
 use crate::ids::GroupId;
 use crate::ports::PageRequest;
 use crate::ports::audit::{AuditAction, AuditTarget, AuditTargetKind};
@@ -20,8 +20,8 @@ pub struct CreateGroup {
     pub name: GroupName,
     /// Optional, unique.
     pub external_code: Option<ExternalCode>,
-    /// Free text.
-    pub description: String,
+    /// Free text, bounded (G1).
+    pub description: GroupDescription,
     /// Its parents; none makes a root group, which needs scope `all` (P3).
     pub parent_ids: BTreeSet<GroupId>,
 }
@@ -34,7 +34,7 @@ pub struct GroupPatch {
     /// New external code, or `Some(None)` to clear it.
     pub external_code: Option<Option<ExternalCode>>,
     /// New description.
-    pub description: Option<String>,
+    pub description: Option<GroupDescription>,
 }
 
 impl GroupService {
@@ -74,7 +74,7 @@ impl GroupService {
             id: GroupId::new(),
             name: command.name,
             external_code: command.external_code,
-            description: command.description,
+            description: command.description.into(),
             parent_ids: command.parent_ids,
         };
         Ok(self.groups.create(new).await?)
@@ -118,7 +118,7 @@ impl GroupService {
             group.external_code = code;
         }
         if let Some(description) = patch.description {
-            group.description = description;
+            group.description = description.into();
         }
         if group == current {
             return Ok(current);
@@ -253,7 +253,7 @@ mod tests {
         CreateGroup {
             name: GroupName::parse("Class 1-C").unwrap(),
             external_code: None,
-            description: String::new(),
+            description: GroupDescription::default(),
             parent_ids: parents,
         }
     }

@@ -139,12 +139,16 @@ impl InvitationService {
     /// U5 (public): sets the first password of an invited user, who becomes `valid`. The
     /// password passes the policy (with the user's login ID, name and email as known words)
     /// before the link is spent, so a refused password leaves the link usable. Errors:
-    /// `token_invalid` (unknown, used, superseded, or the user is no longer pending — the
-    /// invitation no longer applies); `token_expired`; `validation_failed`; `busy`;
-    /// `unexpected`. Not audited: no administrator acts.
+    /// `token_invalid` (unknown, used, superseded, the user is no longer pending, or the user
+    /// is the source of a live integration — the invitation no longer applies);
+    /// `token_expired`; `validation_failed`; `busy`; `unexpected`. Not audited: no
+    /// administrator acts.
     ///
-    /// I7 needs no check here: only a pending user accepts, and an integration source is
-    /// always `invalid`.
+    /// I7, defence in depth: the status rules keep a live integration source `invalid` (it
+    /// can be made neither `valid` nor `pending`), yet a source left `pending` by older data
+    /// or another writer must not become `valid` here. The refusal is `token_invalid`, not
+    /// `integration_active`: this endpoint is public, and the holder of a link learns
+    /// nothing about integrations from it; the link is not spent and nothing is written.
     pub async fn accept_invitation(
         &self,
         token: &str,
@@ -159,7 +163,7 @@ impl InvitationService {
             return Err(TokenError::Invalid.into());
         };
         let user = cx.users.get(id).await?.ok_or(TokenError::Invalid)?;
-        if user.status != UserStatus::Pending {
+        if user.status != UserStatus::Pending || cx.users.is_live_integration_source(id).await? {
             return Err(TokenError::Invalid.into());
         }
         let password = Password::parse(password.expose(), &user_inputs(&user))?;

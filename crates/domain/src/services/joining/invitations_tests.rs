@@ -109,6 +109,10 @@ async fn u5_resent_invitation_supersedes_the_old_link() {
     one_live_token(&mut m);
     m.base.audit.expect_record().times(2).returning(|_| Ok(()));
     m.base
+        .users
+        .expect_is_live_integration_source()
+        .returning(|_| Ok(false));
+    m.base
         .hasher
         .expect_hash()
         .times(1)
@@ -228,6 +232,12 @@ async fn u5_accepting_sets_the_password_and_activates() {
     m.with_stored_token("link-secret", invitation_for(&u, "link-secret"));
     m.base.with_user(&u, [].into());
     m.base
+        .users
+        .expect_is_live_integration_source()
+        .with(eq(u.id))
+        .times(1)
+        .returning(|_| Ok(false));
+    m.base
         .hasher
         .expect_hash()
         .withf(|p| p.expose() == "maple-syrup-lantern")
@@ -262,6 +272,10 @@ async fn u5_weak_password_is_refused_and_the_link_stays_usable() {
     m.with_generator();
     m.with_stored_token("link-secret", invitation_for(&u, "link-secret"));
     m.base.with_user(&u, [].into());
+    m.base
+        .users
+        .expect_is_live_integration_source()
+        .returning(|_| Ok(false));
     m.base.hasher.expect_hash().times(0);
     m.tokens.expect_redeem().times(0);
     m.base.credentials.expect_set_password_hash().times(0);
@@ -335,4 +349,31 @@ async fn u5_link_of_a_user_no_longer_pending_is_invalid() {
         .await
         .unwrap_err();
     assert_eq!(err.code(), "token_invalid");
+}
+
+#[tokio::test]
+async fn i7_pending_integration_source_cannot_accept_and_nothing_is_written() {
+    let u = invited();
+    let mut m = JoinMocks::new();
+    m.with_generator();
+    m.with_stored_token("link-secret", invitation_for(&u, "link-secret"));
+    m.base.with_user(&u, [].into());
+    m.base
+        .users
+        .expect_is_live_integration_source()
+        .with(eq(u.id))
+        .times(1)
+        .returning(|_| Ok(true));
+    m.base.hasher.expect_hash().times(0);
+    m.tokens.expect_redeem().times(0);
+    m.base.credentials.expect_set_password_hash().times(0);
+    let err = service(m)
+        .accept_invitation("link-secret", PlainPassword::new("maple-syrup-lantern"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.code(),
+        "token_invalid",
+        "public: nothing about integrations"
+    );
 }

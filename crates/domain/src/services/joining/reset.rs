@@ -147,8 +147,8 @@ impl PasswordResetService {
     }
 
     /// U10 (public): sets a new password through a reset link. The password passes the
-    /// policy before the link is spent; every session of the user ends (S1, by the
-    /// credential store's contract); the status does not change (a disabled user stays
+    /// policy before the link is spent; every session of the user ends, and any other reset
+    /// link of the user dies (S1, U10, by the credential store's contract); the status does not change (a disabled user stays
     /// disabled). Errors: `token_invalid`; `token_expired`; `validation_failed`; `busy`;
     /// `unexpected`. Not audited: no administrator acts.
     pub async fn confirm_reset(

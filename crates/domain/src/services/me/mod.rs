@@ -1,5 +1,12 @@
 //! The acting user's own account (P3, U10): its profile with the grants that apply to it,
 //! its name and email, and its password (the current one proven first).
+//!
+//! Proving the current password (before a password or email change) is a password guess
+//! like a login: with [`MeService::with_throttle`] each wrong one counts against the user's
+//! login ID in the login throttle (S3), and a locked login ID answers `too_many_attempts`
+//! before anything is verified. `Ports` carries no throttle store, so a host that does not
+//! call `with_throttle` must throttle `PATCH /me` and `POST /me/password` in its HTTP layer
+//! (per login ID and per address), as it does for login.
 
 mod password;
 
@@ -10,9 +17,11 @@ use crate::error::{ErrorCode, FieldError, Unexpected};
 use crate::ids::GroupId;
 use crate::ports::StoreError;
 use crate::ports::groups::GroupRepository;
-use crate::ports::password::{HashError, PasswordHasher};
+use crate::ports::password::{HashError, PasswordHasher, PlainPassword, Verification};
+use crate::ports::sessions::{LoginThrottleStore, ThrottleStoreError};
 use crate::ports::users::{CredentialError, CredentialStore, UserFields, UserRepository};
 use crate::ports::users::{UserUpdate, UserWriteError};
+use crate::registration::{ThrottleKey, ThrottlePolicy, Throttled};
 use crate::user::password::PasswordError;
 use crate::user::{DisplayName, Email, User};
 use chrono::{DateTime, Utc};
@@ -34,12 +43,15 @@ pub struct Profile {
 }
 
 /// `PATCH /api/v1/me`: what a user may change about itself (P3); `None` leaves it as it is.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct ProfilePatch {
     /// New display name.
     pub name: Option<DisplayName>,
-    /// New email, or `Some(None)` to clear it.
+    /// New email, or `Some(None)` to clear it. A change needs `current_password` (U10).
     pub email: Option<Option<Email>>,
+    /// The current password, proven before the email changes: the email is where reset
+    /// links go, so a stolen session alone must not be able to redirect them (U10).
+    pub current_password: Option<PlainPassword>,
     /// The `updated_at` the client last saw; a later change answers `conflict`.
     pub expected_updated_at: Option<DateTime<Utc>>,
 }
@@ -59,6 +71,9 @@ pub enum MeError {
     /// The account changed since it was read.
     #[error("your account was changed meanwhile; reload and retry")]
     Conflict,
+    /// S3: too many wrong current passwords for this login ID; retry after the wait.
+    #[error(transparent)]
+    Throttled(Throttled),
     /// The password hasher is saturated; retry shortly.
     #[error("the password hasher is busy; try again shortly")]
     Busy,
@@ -74,6 +89,7 @@ impl ErrorCode for MeError {
             Self::WrongPassword => "wrong_password",
             Self::Invalid(_) => "validation_failed",
             Self::Conflict => "conflict",
+            Self::Throttled(e) => e.code(),
             Self::Busy => "busy",
             Self::Unexpected(_) => "unexpected",
         }
@@ -83,6 +99,14 @@ impl ErrorCode for MeError {
 impl From<StoreError> for MeError {
     fn from(e: StoreError) -> Self {
         Self::Unexpected(e.into())
+    }
+}
+
+impl From<ThrottleStoreError> for MeError {
+    fn from(e: ThrottleStoreError) -> Self {
+        match e {
+            ThrottleStoreError::Unexpected(u) => Self::Unexpected(u),
+        }
     }
 }
 
@@ -129,6 +153,8 @@ pub struct MeService {
     groups: Arc<dyn GroupRepository>,
     hasher: Arc<dyn PasswordHasher>,
     clock: Arc<dyn Clock>,
+    /// S3, when the host wires it: the login throttle wrong current passwords count in.
+    throttle: Option<(Arc<dyn LoginThrottleStore>, ThrottlePolicy)>,
 }
 
 impl fmt::Debug for MeService {
@@ -146,6 +172,53 @@ impl MeService {
             groups: ports.groups.clone(),
             hasher: ports.hasher.clone(),
             clock: ports.clock.clone(),
+            throttle: None,
+        }
+    }
+
+    /// S3: counts wrong current passwords against the user's login ID in the login throttle
+    /// (`policy` is normally the login's per-login-ID policy), so a stolen session cannot
+    /// guess the password faster than a login could. Without it the HTTP layer must
+    /// throttle these endpoints (see the module documentation).
+    #[must_use]
+    pub fn with_throttle(
+        mut self,
+        store: Arc<dyn LoginThrottleStore>,
+        policy: ThrottlePolicy,
+    ) -> Self {
+        self.throttle = Some((store, policy));
+        self
+    }
+
+    /// U10: proves the current password before a sensitive change; `wrong_password` also
+    /// when the account has none. A legacy hash that verifies is accepted as it is (the
+    /// upgrade belongs to login, C8).
+    ///
+    /// S3, with a throttle: a locked login ID answers `too_many_attempts` before anything
+    /// is verified, and a mismatch counts one failure. A success clears nothing: only a
+    /// login resets the counter, as before.
+    async fn verify_current(&self, user: &User, current: &PlainPassword) -> Result<(), MeError> {
+        let key = ThrottleKey::login_id(&user.login_id);
+        let now = self.clock.now();
+        if let Some((store, policy)) = &self.throttle {
+            let seen = store.failures_since(&key, policy.window_start(now)).await?;
+            policy
+                .check(seen.count, seen.last_at, now)
+                .map_err(|wait| MeError::Throttled(Throttled(wait)))?;
+        }
+        let stored = self
+            .credentials
+            .password_hash(user.id)
+            .await?
+            .ok_or(MeError::WrongPassword)?;
+        match self.hasher.verify(current, &stored).await? {
+            Verification::Ok | Verification::OkNeedsRehash => Ok(()),
+            Verification::Mismatch => {
+                if let Some((store, _)) = &self.throttle {
+                    store.record_failure(&key, now).await?;
+                }
+                Err(MeError::WrongPassword)
+            }
         }
     }
 
@@ -173,8 +246,13 @@ impl MeService {
         })
     }
 
-    /// P3: changes one's own name and email — the owner included (U3). Not an administrator
-    /// change, so not audited. Errors: `not_found`; `conflict`; `unexpected`.
+    /// P3: changes one's own name and email — the owner included (U3). Changing the email
+    /// (set, clear or replace) needs the current password, verified like at login; the store
+    /// then revokes the reset and invitation links mailed to the old address (U10, see
+    /// `UserRepository::update`). Not an administrator change, so not audited.
+    /// Errors: `wrong_password` (missing, wrong, or the account has none);
+    /// `too_many_attempts` (S3, with a throttle); `busy`;
+    /// `not_found`; `conflict`; `unexpected`.
     pub async fn update_profile(
         &self,
         actor: &Actor,
@@ -196,6 +274,10 @@ impl MeService {
         }
         if fields == UserFields::of(&user) {
             return Ok(user);
+        }
+        if fields.email != user.email {
+            let current = patch.current_password.ok_or(MeError::WrongPassword)?;
+            self.verify_current(&user, &current).await?;
         }
         let update = UserUpdate {
             id: user.id,
@@ -247,11 +329,154 @@ mod tests {
         );
     }
 
+    fn current_password_is(m: &mut Mocks, me: &User, answer: Verification) {
+        m.credentials
+            .expect_password_hash()
+            .with(mockall::predicate::eq(me.id))
+            .returning(|_| Ok(Some(crate::ports::password::PasswordHash::new("stored"))));
+        m.hasher
+            .expect_verify()
+            .withf(|c, h| c.expose() == "my secret" && h.expose() == "stored")
+            .times(1)
+            .returning(move |_, _| Ok(answer));
+    }
+
+    fn new_email(current: Option<&str>) -> ProfilePatch {
+        ProfilePatch {
+            email: Some(Some(Email::parse("mallory@example.org").unwrap())),
+            current_password: current.map(PlainPassword::new),
+            ..ProfilePatch::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn u10_email_change_without_current_password_is_refused_and_nothing_written() {
+        let me = user("me");
+        let mut m = Mocks::new();
+        m.with_user(&me, [].into());
+        m.hasher.expect_verify().times(0);
+        m.users.expect_update().times(0);
+        let service = MeService::new(&m.ports());
+        let err = service
+            .update_profile(&actor_of(&me, [].into()), new_email(None))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "wrong_password");
+    }
+
+    #[tokio::test]
+    async fn u10_email_change_with_wrong_current_password_is_refused_and_nothing_written() {
+        let me = user("me");
+        let mut m = Mocks::new();
+        m.with_user(&me, [].into());
+        current_password_is(&mut m, &me, Verification::Mismatch);
+        m.users.expect_update().times(0);
+        let service = MeService::new(&m.ports());
+        let err = service
+            .update_profile(&actor_of(&me, [].into()), new_email(Some("my secret")))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "wrong_password");
+    }
+
+    #[tokio::test]
+    async fn s3_wrong_current_password_on_email_change_counts_against_the_login_id() {
+        use crate::ports::sessions::{FailureCount, MockLoginThrottleStore};
+        use crate::registration::{ThrottleKey, ThrottlePolicy};
+        let me = user("me");
+        let mut m = Mocks::new();
+        m.with_user(&me, [].into());
+        current_password_is(&mut m, &me, Verification::Mismatch);
+        m.users.expect_update().times(0);
+        let key = ThrottleKey::login_id(&me.login_id);
+        let mut throttle = MockLoginThrottleStore::new();
+        throttle
+            .expect_failures_since()
+            .returning(|_, _| Ok(FailureCount::default()));
+        throttle
+            .expect_record_failure()
+            .with(mockall::predicate::eq(key), mockall::predicate::eq(now()))
+            .times(1)
+            .returning(|_, _| Ok(()));
+        let service = MeService::new(&m.ports())
+            .with_throttle(Arc::new(throttle), ThrottlePolicy::per_login_id());
+        let err = service
+            .update_profile(&actor_of(&me, [].into()), new_email(Some("my secret")))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "wrong_password");
+    }
+
+    #[tokio::test]
+    async fn u10_email_change_of_account_without_password_is_refused() {
+        let mut me = user("me");
+        me.has_password = false;
+        let mut m = Mocks::new();
+        m.with_user(&me, [].into());
+        m.credentials.expect_password_hash().returning(|_| Ok(None));
+        m.hasher.expect_verify().times(0);
+        m.users.expect_update().times(0);
+        let service = MeService::new(&m.ports());
+        let err = service
+            .update_profile(&actor_of(&me, [].into()), new_email(Some("my secret")))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "wrong_password");
+    }
+
+    #[tokio::test]
+    async fn p3_name_change_needs_no_password() {
+        let me = user("me");
+        let mut m = Mocks::new();
+        m.with_user(&me, [].into());
+        m.hasher.expect_verify().times(0);
+        m.users
+            .expect_update()
+            .times(1)
+            .withf(|u| u.fields.name.as_str() == "New")
+            .returning(|_| Err(UserWriteError::Conflict));
+        let service = MeService::new(&m.ports());
+        let patch = ProfilePatch {
+            name: Some(DisplayName::parse("New").unwrap()),
+            ..ProfilePatch::default()
+        };
+        let err = service
+            .update_profile(&actor_of(&me, [].into()), patch)
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "conflict");
+    }
+
+    #[tokio::test]
+    async fn u10_email_change_hands_the_store_what_revokes_the_old_links() {
+        let mut me = user("me");
+        me.email = Some(Email::parse("me@example.org").unwrap());
+        let mut m = Mocks::new();
+        m.with_user(&me, [].into());
+        current_password_is(&mut m, &me, Verification::Ok);
+        let stored = me.clone();
+        m.users
+            .expect_update()
+            .times(1)
+            .withf(move |u| {
+                // The store compares against the row it conditionally updates: the one read.
+                u.expected_updated_at == stored.updated_at && u.revokes_links(&stored)
+            })
+            .returning(|_| Err(UserWriteError::Conflict));
+        let service = MeService::new(&m.ports());
+        let err = service
+            .update_profile(&actor_of(&me, [].into()), new_email(Some("my secret")))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "conflict");
+    }
+
     #[tokio::test]
     async fn p3_self_changes_own_name_and_email() {
         let me = user("me");
         let mut m = Mocks::new();
         m.with_user(&me, [].into());
+        current_password_is(&mut m, &me, Verification::Ok);
         let seen = me.updated_at;
         let status = me.status;
         let base = me.clone();
@@ -271,9 +496,9 @@ mod tests {
             });
         let service = MeService::new(&m.ports());
         let patch = ProfilePatch {
-            name: None,
             email: Some(Some(Email::parse("me@example.org").unwrap())),
-            expected_updated_at: None,
+            current_password: Some(PlainPassword::new("my secret")),
+            ..ProfilePatch::default()
         };
         let out = service
             .update_profile(&actor_of(&me, [].into()), patch)
@@ -291,8 +516,8 @@ mod tests {
         let service = MeService::new(&m.ports());
         let patch = ProfilePatch {
             name: Some(DisplayName::parse("New").unwrap()),
-            email: None,
             expected_updated_at: Some(now()),
+            ..ProfilePatch::default()
         };
         let err = service
             .update_profile(&actor_of(&me, [].into()), patch)

@@ -21,6 +21,13 @@ use std::net::IpAddr;
 /// current parameters differ sets `SessionConfig::dummy_hash` to its own.
 pub const DUMMY_PASSWORD_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$HN+BA+gkRqznyiK+J7SMxw$M1fYqrVqy2hl83wLhPu8Rdra4OVrf1pLocOr8HRRjco";
 
+/// S2: the id whose credentials are read when there is no account to read them for (unknown
+/// or unparsable login ID), so every attempt costs exactly one credential read, as a known
+/// account does. The nil UUID is never a UUIDv7, so no user holds it; whatever the store
+/// answers for it is discarded. Adapters must not short-cut it (answer it with the same
+/// query as any other id).
+pub const SENTINEL_CREDENTIAL_ID: UserId = UserId::from_uuid(uuid::Uuid::nil());
+
 /// Who is logging in, as the HTTP layer sees the client (S3 throttling, L1 access log).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ClientInfo {
@@ -51,7 +58,7 @@ struct Checked {
 impl SessionService {
     /// S1: logs in. Order: the throttle (S3: a locked login ID or address answers
     /// `too_many_attempts` with the wait, and no password is checked); the user by login ID;
-    /// one password verification — against [`super::DUMMY_PASSWORD_HASH`] (or the configured
+    /// one credential read and one password verification — against [`super::DUMMY_PASSWORD_HASH`] (or the configured
     /// dummy) when there is no stored hash — so that every path costs the same (S2); the
     /// decision. A failure counts against both the login ID and the address and answers
     /// `login_failed`, the same value whatever the cause. A success clears the login ID's
@@ -125,14 +132,22 @@ impl SessionService {
         combine(checks).map_err(LoginError::Throttled)
     }
 
-    /// Exactly one verification on every path (S2).
+    /// Exactly one credential read and one verification on every path (S2): an unknown
+    /// login ID reads the credentials of [`SENTINEL_CREDENTIAL_ID`], an account without a
+    /// password its own (empty) ones, so a known account costs no extra round trip an
+    /// attacker could time. What remains is documented, not hidden: a legacy hash (C8) may
+    /// verify faster or slower than argon2id until its first successful login upgrades it.
     async fn verify(
         &self,
         user: Option<&User>,
         password: &PlainPassword,
     ) -> Result<Checked, LoginError> {
+        let read_for = user.map_or(SENTINEL_CREDENTIAL_ID, |u| u.id);
+        let read = self.credentials.password_hash(read_for).await?;
+        // Only an account marked as having a password uses what was read; the sentinel's
+        // answer, or a stray hash of a password-less account, is thrown away.
         let stored = match user {
-            Some(u) if u.has_password => self.credentials.password_hash(u.id).await?,
+            Some(u) if u.has_password => read,
             Some(_) | None => None,
         };
         let hash = stored.as_ref().unwrap_or(&self.config.dummy_hash);

@@ -11,7 +11,7 @@ mod login;
 #[cfg(test)]
 mod tests;
 
-pub use login::{ClientInfo, DUMMY_PASSWORD_HASH, LoginSuccess};
+pub use login::{ClientInfo, DUMMY_PASSWORD_HASH, LoginSuccess, SENTINEL_CREDENTIAL_ID};
 
 use super::Ports;
 use crate::clock::Clock;

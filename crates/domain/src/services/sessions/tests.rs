@@ -164,7 +164,11 @@ async fn failed_login(account: Option<User>, matches: bool) -> LoginError {
         Some(u) => s.with_account(u),
         None => {
             s.m.users.expect_get_by_login_id().returning(|_| Ok(None));
-            s.m.credentials.expect_password_hash().times(0);
+            s.m.credentials
+                .expect_password_hash()
+                .with(eq(SENTINEL_CREDENTIAL_ID))
+                .times(1)
+                .returning(|_| Ok(None));
         }
     }
     let answer = if matches {
@@ -208,11 +212,17 @@ async fn s2_every_failure_is_the_identical_answer() {
 }
 
 #[tokio::test]
-async fn s2_unknown_login_id_still_verifies_once_against_the_dummy_hash() {
+async fn s2_unknown_login_id_costs_one_credential_read_and_one_dummy_verification() {
     let mut s = SessionMocks::new();
     s.unthrottled();
     s.m.users.expect_get_by_login_id().returning(|_| Ok(None));
-    s.m.credentials.expect_password_hash().times(0);
+    // S2: the same one credential read a known account costs; even a hash answered for the
+    // sentinel is never used.
+    s.m.credentials
+        .expect_password_hash()
+        .with(eq(SENTINEL_CREDENTIAL_ID))
+        .times(1)
+        .returning(|_| Ok(Some(PasswordHash::new(STORED))));
     s.m.hasher
         .expect_verify()
         .times(1)
@@ -233,6 +243,11 @@ async fn s2_unparsable_login_id_verifies_once_and_counts_against_the_address() {
     let mut s = SessionMocks::new();
     s.unthrottled();
     s.m.users.expect_get_by_login_id().times(0);
+    s.m.credentials
+        .expect_password_hash()
+        .with(eq(SENTINEL_CREDENTIAL_ID))
+        .times(1)
+        .returning(|_| Ok(None));
     s.m.hasher
         .expect_verify()
         .times(1)

@@ -14,8 +14,8 @@ use crate::user::rules::{self, StatusEvent, StatusFacts};
 impl UserService {
     /// Sets a user's password. Needs what editing needs (P4, P5, U3); the password passes the
     /// policy with the user's own login ID, name and email as known words. A pending user
-    /// becomes valid (U2); a disabled one stays disabled. Every session of the user ends (S1,
-    /// by the credential store's contract). Errors: `not_found`, `forbidden`,
+    /// becomes valid (U2); a disabled one stays disabled. Every session of the user ends and
+    /// its reset and invitation links die (S1, U10, by the credential store's contract). Errors: `not_found`, `forbidden`,
     /// `target_holds_more`, `owner_protected`, `validation_failed`, `busy`, `unexpected`.
     /// Audited as `user.password` (the password itself is never recorded).
     pub async fn set_password(

@@ -87,6 +87,52 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn i7_integrated_source_cannot_be_made_pending_and_nothing_is_written() {
+        let w = World::new();
+        let mut source = user("source");
+        source.status = UserStatus::Invalid;
+        source.has_password = false;
+        let mut m = Mocks::new();
+        m.with_managed(&w.graph, &source, [w.class_a].into());
+        m.users
+            .expect_is_live_integration_source()
+            .with(eq(source.id))
+            .times(1)
+            .returning(|_| Ok(true));
+        m.users.expect_update().times(0);
+        m.expect_audit(AuditAction::UserStatus, Err("integration_active"));
+        let service = UserService::new(&m.ports());
+        let err = service
+            .set_status(&owner(), source.id, UserStatus::Pending)
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "integration_active");
+    }
+
+    #[tokio::test]
+    async fn u5_making_a_user_pending_asks_about_integrations() {
+        let w = World::new();
+        let mut bob = user("bob");
+        bob.status = UserStatus::Invalid;
+        bob.has_password = false;
+        let mut m = Mocks::new();
+        m.with_managed(&w.graph, &bob, [w.class_a].into());
+        m.users
+            .expect_is_live_integration_source()
+            .with(eq(bob.id))
+            .times(1)
+            .returning(|_| Ok(false));
+        m.echo_update(&bob);
+        m.expect_audit(AuditAction::UserStatus, Ok(()));
+        let service = UserService::new(&m.ports());
+        let out = service
+            .set_status(&owner(), bob.id, UserStatus::Pending)
+            .await
+            .unwrap();
+        assert_eq!(out.status, UserStatus::Pending);
+    }
+
+    #[tokio::test]
     async fn u2_admin_disables_user_without_asking_about_integrations() {
         let w = World::new();
         let bob = user("bob");
@@ -142,7 +188,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn u3_owner_cannot_set_own_expiry() {
+    async fn p3_owner_cannot_set_own_expiry() {
         let w = World::new();
         let mut root = user("root");
         root.is_owner = true;

@@ -143,9 +143,11 @@ impl UserService {
             fields.expires_at = expires_at;
         }
         if let Some(status) = patch.status {
-            // I7 is asked only when it can matter: becoming valid from another status.
-            let live_integration_source = status == UserStatus::Valid
-                && user.status != UserStatus::Valid
+            // I7 is asked whenever the status changes to anything but `invalid`: `valid`
+            // directly, or `pending`, which an invitation turns into `valid`. Staying put or
+            // disabling never needs it.
+            let live_integration_source = status != UserStatus::Invalid
+                && status != user.status
                 && self.users.is_live_integration_source(user.id).await?;
             let facts = StatusFacts {
                 is_owner: user.is_owner,
@@ -195,6 +197,34 @@ mod tests {
         let a = admin(Privilege::UsersEdit, Scope::groups([w.school]).unwrap());
         let err = service.update(&a, bob.id, renamed()).await.unwrap_err();
         assert_eq!(err.code(), "conflict", "a racing change is not overwritten");
+    }
+
+    #[tokio::test]
+    async fn u10_admin_email_change_hands_the_store_what_revokes_the_old_links() {
+        let w = World::new();
+        let mut bob = user("bob");
+        bob.email = Some(Email::parse("bob@example.org").unwrap());
+        let mut m = Mocks::new();
+        m.with_managed(&w.graph, &bob, [w.class_a].into());
+        let stored = bob.clone();
+        m.users
+            .expect_update()
+            .times(1)
+            .withf(move |u| {
+                // The store compares against the row it conditionally updates: the one read.
+                u.expected_updated_at == stored.updated_at
+                    && u.revokes_links(&stored)
+                    && u.fields.email.as_ref().map(Email::as_str) == Some("new@example.org")
+            })
+            .returning(|_| Err(UserWriteError::Conflict));
+        m.expect_audit(AuditAction::UserUpdate, Err("conflict"));
+        let service = UserService::new(&m.ports());
+        let patch = UserPatch {
+            email: Some(Some(Email::parse("new@example.org").unwrap())),
+            ..UserPatch::default()
+        };
+        let err = service.update(&owner(), bob.id, patch).await.unwrap_err();
+        assert_eq!(err.code(), "conflict");
     }
 
     #[tokio::test]

@@ -59,8 +59,12 @@ pub fn next_status(
             Ok(Valid)
         }
     };
+    // I7: `pending` leads to `valid` through an invitation, so the source of a live
+    // integration may not take that path either; it stays `invalid` until the cancel.
     let to_pending = |from: UserStatus| {
-        if facts.has_password {
+        if facts.live_integration_source {
+            Err(UserRuleError::IntegrationActive)
+        } else if facts.has_password {
             Err(UserRuleError::InvalidStatusTransition { from, to: Pending })
         } else {
             Ok(Pending)
@@ -186,6 +190,26 @@ mod tests {
             next_status(Invalid, AdminSets(Invalid), f),
             Ok(Invalid),
             "staying invalid is fine"
+        );
+    }
+
+    #[test]
+    fn i7_integrated_source_cannot_be_made_pending() {
+        let f = StatusFacts {
+            live_integration_source: true,
+            ..StatusFacts::default()
+        };
+        for from in [Invalid, Valid] {
+            assert_eq!(
+                next_status(from, AdminSets(Pending), f),
+                Err(UserRuleError::IntegrationActive),
+                "from {from}"
+            );
+        }
+        assert_eq!(
+            next_status(Invalid, AdminSets(Pending), StatusFacts::default()),
+            Ok(Pending),
+            "without a live integration the same change is allowed"
         );
     }
 

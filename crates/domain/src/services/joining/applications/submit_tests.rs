@@ -187,10 +187,16 @@ async fn a6_taken_login_id_is_refused_with_one_answer_after_hashing() {
 #[tokio::test]
 async fn a6_an_email_in_use_answers_like_a_fresh_one() {
     let mut answers = Vec::new();
-    for email in ["fresh@example.jp", "taken@example.jp"] {
+    for (email, in_use) in [("fresh@example.jp", false), ("taken@example.jp", true)] {
         let mut m = JoinMocks::new();
         ready(&mut m);
-        // No lookup by email ever happens, so nothing can differ.
+        // The store knows an account with the taken address: whatever lookup the service
+        // might make finds it, and the answer must still not differ.
+        m.base.users.expect_find_by_email().returning(move |e, _| {
+            let mut holder = user("holder");
+            holder.email = Some(e.clone());
+            Ok(if in_use { vec![holder] } else { Vec::new() })
+        });
         m.base.users.expect_list().times(0);
         m.applications
             .expect_create()
