@@ -40,7 +40,9 @@ pub use file::FileValidator;
 pub use formula::{neutralise, reverse_neutralisation};
 pub use header::{Column, HeaderMap};
 pub use legacy_hash::{LegacyHash, LegacyHashError, LegacyScheme};
-pub use lookups::{CheckedRow, ExistingUserFacts, RowAction, RowLookups, WriteDenial, check_row};
+pub use lookups::{
+    CheckedRow, ExistingUserFacts, RowAction, RowLookups, WriteDenial, check_row, denied,
+};
 pub use mode::{FieldChange, ImportMode, ImportModeError};
 pub use report::{ImportOptions, ImportReport, ImportTally, MAX_REPORTED_ERRORS, WriteDecision};
 pub use row::{AttributeCheck, ExpiryParser, PlainPassword, RowContext, UserRow};

@@ -327,10 +327,11 @@ pub trait ImportJobs: Send + Sync {
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait::async_trait]
 pub trait ExportLookups: Send + Sync {
-    /// The names of each user's direct groups, sorted by name; users in no group may be
-    /// absent. Errors: `Unexpected` only.
+    /// Each user's direct groups as (id, name), sorted by name; users in no group may be
+    /// absent. The ids let the service drop the groups the actor cannot see (P4).
+    /// Errors: `Unexpected` only.
     async fn group_names(
         &self,
         users: &[UserId],
-    ) -> Result<BTreeMap<UserId, Vec<GroupName>>, StoreError>;
+    ) -> Result<BTreeMap<UserId, Vec<(GroupId, GroupName)>>, StoreError>;
 }
