@@ -117,9 +117,11 @@ pub enum WriteMode {
 pub struct ImportInvitation {
     /// The single-use link's token (its hash only).
     pub token: OneTimeToken,
-    /// The invitation mail, or `None` when invitations are switched off (M3: the host
-    /// delivers the links itself).
-    pub mail: Option<OutgoingMail>,
+    /// The invitation mail. An import never issues an invitation without its mail: with
+    /// invitation mail switched off (M3) nobody could deliver the link (the import hands no
+    /// secret back), so no token is issued and the report counts the row in
+    /// `invitations_not_sent`; the administrator invites those users one by one.
+    pub mail: OutgoingMail,
 }
 
 /// One row's change, decided by the domain.
