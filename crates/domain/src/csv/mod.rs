@@ -31,7 +31,7 @@ pub mod validate;
 #[cfg(test)]
 mod round_trip;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 
 pub use cell::{CLEAR_MARKER, Cell, decode_cell, encode_cell, is_clear_marker};
 pub use error::{HEADER_LINE, RowError};

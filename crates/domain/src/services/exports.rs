@@ -11,6 +11,8 @@ use crate::authz::{Actor, Denied, Privilege, Target, is_allowed};
 use crate::csv::{export_header, export_record};
 use crate::error::{ErrorCode, Unexpected};
 use crate::group::GroupName;
+use crate::group::graph::GroupGraph;
+use crate::ids::GroupId;
 use crate::ports::StoreError;
 use crate::ports::groups::GroupRepository;
 use crate::ports::imports::ExportLookups;
@@ -110,18 +112,27 @@ impl ExportService {
         Ok(users.map(|user| {
             // P4: only the groups the actor can see; the import reads the cell as speaking
             // about visible groups only, so the others survive a round trip (C7).
-            let groups: Vec<GroupName> = names
-                .get(&user.id)
-                .into_iter()
-                .flatten()
-                .filter(|(g, _)| {
-                    is_allowed(actor, &graph, Privilege::UsersView, &Target::Group(*g))
-                })
-                .map(|(_, name)| name.clone())
-                .collect();
-            export_record(&user, &groups, field_keys)
+            let groups = names.get(&user.id).map_or(&[][..], Vec::as_slice);
+            export_record(
+                &user,
+                &visible_group_names(actor, &graph, groups),
+                field_keys,
+            )
         }))
     }
+}
+
+/// P4: the names of the groups the actor can see (`users.view` over the group), in order.
+pub(crate) fn visible_group_names(
+    actor: &Actor,
+    graph: &GroupGraph,
+    groups: &[(GroupId, GroupName)],
+) -> Vec<GroupName> {
+    groups
+        .iter()
+        .filter(|(g, _)| is_allowed(actor, graph, Privilege::UsersView, &Target::Group(*g)))
+        .map(|(_, name)| name.clone())
+        .collect()
 }
 
 #[cfg(test)]
@@ -129,7 +140,6 @@ mod tests {
     use super::*;
     use crate::authz::{Scope, Visibility};
     use crate::group::GroupName;
-    use crate::ids::GroupId;
     use crate::ports::imports::MockExportLookups;
     use crate::services::testing::{Mocks, World, admin, user};
     use crate::user::UserStatus;

@@ -75,7 +75,7 @@ impl ImportService {
 /// C4, C7, P3–P5: the row's checks with visibility only, the plan, then write authority
 /// only when the plan changes something. A refused row stays refused whatever the options:
 /// the all-or-nothing rule sees it like any other invalid row.
-fn check_and_plan(
+pub(super) fn check_and_plan(
     row: UserRow,
     run: &RunContext<'_>,
     lookups: &ChunkLookups<'_>,

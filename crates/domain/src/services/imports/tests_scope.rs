@@ -164,3 +164,96 @@ async fn p5_csv_a_new_group_widening_the_users_member_groups_grant_is_refused() 
         [(2, "login_id".into(), "target_holds_more")]
     );
 }
+
+mod round_trip {
+    //! C7 with scope: an export by a scoped editor, imported back in update mode, plans no
+    //! change and needs no write authority — whatever groups (visible or not) the user is
+    //! in, and whether it is the owner or holds more than the editor.
+
+    use super::super::check::{RunContext, check_and_plan};
+    use super::super::lookups::ChunkLookups;
+    use super::super::plan::{Change, PlanContext};
+    use crate::authz::{Privilege, Scope};
+    use crate::csv::testing::ctx;
+    use crate::csv::{
+        HeaderMap, ImportMode, ImportOptions, export_header, export_record, validate_row,
+    };
+    use crate::group::GroupName;
+    use crate::ports::imports::{ImportUser, LookupAnswer};
+    use crate::services::exports::visible_group_names;
+    use crate::services::imports::testing::group;
+    use crate::services::testing::{World, admin, grant_to, now, user};
+    use crate::user::UserStatus;
+    use proptest::prelude::*;
+    use proptest::sample::{select, subsequence};
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn c7_p4_scoped_export_imported_back_changes_nothing(
+            in_groups in subsequence(vec![0usize, 1, 2, 3], 1..=4),
+            is_owner in any::<bool>(),
+            holds_more in any::<bool>(),
+            status in select(vec![UserStatus::Valid, UserStatus::Invalid, UserStatus::Pending]),
+        ) {
+            let w = World::new();
+            let all = [
+                (w.school, "School"),
+                (w.class_a, "1-A"),
+                (w.class_b, "1-B"),
+                (w.other, "Other"),
+            ];
+            let mut u = user("hanako");
+            u.is_owner = is_owner;
+            u.status = if is_owner { UserStatus::Valid } else { status };
+            u.has_password = u.status != UserStatus::Pending;
+            let direct: Vec<_> = in_groups.iter().map(|i| all[*i]).collect();
+            let mut stored = ImportUser {
+                user: u.clone(),
+                direct_groups: direct.iter().map(|(g, _)| *g).collect(),
+                grants: Vec::new(),
+                live_integration_source: false,
+            };
+            if holds_more {
+                stored.grants = vec![grant_to(u.id, Privilege::AdminAuthorization, Scope::All)];
+            }
+            // The editor sees the school and its classes, not `Other`.
+            let editor = admin(Privilege::UsersEdit, Scope::groups([w.school]).unwrap());
+            let pairs: Vec<_> = direct
+                .iter()
+                .map(|(g, n)| (*g, GroupName::parse(n).unwrap()))
+                .collect();
+            let names = visible_group_names(&editor, &w.graph, &pairs);
+            let keys: Vec<String> = Vec::new();
+            let header = HeaderMap::parse(&export_header(&keys), &keys).unwrap();
+            let cells = export_record(&u, &names, &keys);
+            let row = validate_row(2, &header, &cells, &ctx()).unwrap();
+            let answer = LookupAnswer {
+                users: vec![stored],
+                groups: all.iter().map(|(g, n)| group(*g, n)).collect(),
+                group_grants: Vec::new(),
+            };
+            let lookups = ChunkLookups::new(&editor, &w.graph, answer);
+            let run = RunContext {
+                actor: &editor,
+                graph: w.graph.clone(),
+                options: ImportOptions::new(ImportMode::Update),
+                plan: PlanContext { actor: editor.user_id, fields: &[], now: now() },
+            };
+            let planned = check_and_plan(row, &run, &lookups);
+            // Hidden from the editor entirely (only in `Other`): reads as unknown (P4).
+            let only_hidden = in_groups == [3];
+            match planned {
+                Ok(p) => {
+                    prop_assert!(!only_hidden);
+                    prop_assert!(matches!(p.change, Change::Unchanged), "{:?}", p.change);
+                }
+                Err(errors) => {
+                    prop_assert!(only_hidden, "{:?}", errors);
+                    prop_assert_eq!(errors[0].code, "login_id_unknown");
+                }
+            }
+        }
+    }
+}
