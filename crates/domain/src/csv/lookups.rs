@@ -38,7 +38,9 @@ pub enum WriteDenial {
     Forbidden(&'static str),
 }
 
-/// The store as row validation sees it: pure, synchronous lookups.
+/// The store as row validation sees it: pure, synchronous lookups. A caller may pass
+/// lookups whose `may_write` only checks visibility and decide write authority itself once
+/// it knows whether the row changes anything (see `services::imports`).
 pub trait RowLookups {
     /// The user holding this login ID (compared case-insensitively), if any.
     fn user(&self, login_id: &LoginId) -> Option<ExistingUserFacts>;
@@ -203,8 +205,9 @@ fn owner_rules(row: &UserRow, errors: &mut Vec<RowError>) {
 
 /// P4: a user the actor cannot see is reported as unknown where the mode allows it; in
 /// upsert mode the login ID cannot be created either, so it is reported as taken, as a
-/// create would be.
-fn denied(line: u64, mode: ImportMode, exists: bool, denial: WriteDenial) -> RowError {
+/// create would be. Public for callers that check authority after planning a row (a row
+/// that changes nothing needs no write authority, C7).
+pub fn denied(line: u64, mode: ImportMode, exists: bool, denial: WriteDenial) -> RowError {
     match (denial, exists, mode) {
         (WriteDenial::NotVisible, true, ImportMode::Update) => unknown_login(line),
         (WriteDenial::NotVisible, true, ImportMode::Create | ImportMode::Upsert) => {

@@ -31,7 +31,7 @@ pub mod validate;
 #[cfg(test)]
 mod round_trip;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 
 pub use cell::{CLEAR_MARKER, Cell, decode_cell, encode_cell, is_clear_marker};
 pub use error::{HEADER_LINE, RowError};
@@ -40,7 +40,9 @@ pub use file::FileValidator;
 pub use formula::{neutralise, reverse_neutralisation};
 pub use header::{Column, HeaderMap};
 pub use legacy_hash::{LegacyHash, LegacyHashError, LegacyScheme};
-pub use lookups::{CheckedRow, ExistingUserFacts, RowAction, RowLookups, WriteDenial, check_row};
+pub use lookups::{
+    CheckedRow, ExistingUserFacts, RowAction, RowLookups, WriteDenial, check_row, denied,
+};
 pub use mode::{FieldChange, ImportMode, ImportModeError};
 pub use report::{ImportOptions, ImportReport, ImportTally, MAX_REPORTED_ERRORS, WriteDecision};
 pub use row::{AttributeCheck, ExpiryParser, PlainPassword, RowContext, UserRow};

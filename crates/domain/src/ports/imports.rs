@@ -117,9 +117,11 @@ pub enum WriteMode {
 pub struct ImportInvitation {
     /// The single-use link's token (its hash only).
     pub token: OneTimeToken,
-    /// The invitation mail, or `None` when invitations are switched off (M3: the host
-    /// delivers the links itself).
-    pub mail: Option<OutgoingMail>,
+    /// The invitation mail. An import never issues an invitation without its mail: with
+    /// invitation mail switched off (M3) nobody could deliver the link (the import hands no
+    /// secret back), so no token is issued and the report counts the row in
+    /// `invitations_not_sent`; the administrator invites those users one by one.
+    pub mail: OutgoingMail,
 }
 
 /// One row's change, decided by the domain.
@@ -327,10 +329,11 @@ pub trait ImportJobs: Send + Sync {
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait::async_trait]
 pub trait ExportLookups: Send + Sync {
-    /// The names of each user's direct groups, sorted by name; users in no group may be
-    /// absent. Errors: `Unexpected` only.
+    /// Each user's direct groups as (id, name), sorted by name; users in no group may be
+    /// absent. The ids let the service drop the groups the actor cannot see (P4).
+    /// Errors: `Unexpected` only.
     async fn group_names(
         &self,
         users: &[UserId],
-    ) -> Result<BTreeMap<UserId, Vec<GroupName>>, StoreError>;
+    ) -> Result<BTreeMap<UserId, Vec<(GroupId, GroupName)>>, StoreError>;
 }

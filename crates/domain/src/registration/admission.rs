@@ -128,7 +128,7 @@ mod tests {
 
     #[test]
     fn a5_missing_code_refused() {
-        let u = url(vec![spec("abcd")]);
+        let u = url(vec![spec("abcd12")]);
         assert_eq!(
             check_application_via_url(&u, None, t0()),
             Err(UrlRefusal::CodeRequired)
@@ -141,28 +141,28 @@ mod tests {
 
     #[test]
     fn a5_wrong_code_refused() {
-        let u = url(vec![spec("abcd"), spec("efgh")]);
+        let u = url(vec![spec("abcd12"), spec("efgh12")]);
         assert_eq!(
-            check_application_via_url(&u, Some("abce"), t0()),
+            check_application_via_url(&u, Some("abce12"), t0()),
             Err(UrlRefusal::CodeInvalid)
         );
         assert_eq!(
-            check_application_via_url(&u, Some(" efgh "), t0()),
-            Ok(UsedCode::Code(code("efgh")))
+            check_application_via_url(&u, Some(" efgh12 "), t0()),
+            Ok(UsedCode::Code(code("efgh12")))
         );
     }
 
     #[test]
     fn a5_expired_code_refused() {
-        let mut s = spec("abcd");
+        let mut s = spec("abcd12");
         s.expires_at = Some(t0());
         let u = url(vec![s]);
         assert_eq!(
-            check_application_via_url(&u, Some("abcd"), t0() - Duration::seconds(1)),
-            Ok(UsedCode::Code(code("abcd")))
+            check_application_via_url(&u, Some("abcd12"), t0() - Duration::seconds(1)),
+            Ok(UsedCode::Code(code("abcd12")))
         );
         assert_eq!(
-            check_application_via_url(&u, Some("abcd"), t0())
+            check_application_via_url(&u, Some("abcd12"), t0())
                 .unwrap_err()
                 .code(),
             "registration_code_expired"
@@ -172,10 +172,10 @@ mod tests {
     #[test]
     fn a5_used_up_code_refused() {
         let mut u = url(vec![]);
-        let used = AuthCode::restore(code("abcd"), None, Some(3), 3).unwrap();
+        let used = AuthCode::restore(code("abcd12"), None, Some(3), 3).unwrap();
         u.codes = AuthCodes::new(vec![used]).unwrap();
         assert_eq!(
-            check_application_via_url(&u, Some("abcd"), t0())
+            check_application_via_url(&u, Some("abcd12"), t0())
                 .unwrap_err()
                 .code(),
             "registration_code_used_up"
@@ -184,10 +184,10 @@ mod tests {
 
     #[test]
     fn a5_stopped_wins_over_code_problems() {
-        let mut u = url(vec![spec("abcd")]);
+        let mut u = url(vec![spec("abcd12")]);
         u.stop();
         assert_eq!(
-            check_application_via_url(&u, Some("abcd"), t0()),
+            check_application_via_url(&u, Some("abcd12"), t0()),
             Err(UrlRefusal::Stopped)
         );
     }
@@ -195,21 +195,21 @@ mod tests {
     proptest! {
         #[test]
         fn a5_expired_code_never_admits(offset in 0i64..10_000_000, uses in 0u32..3) {
-            let c = AuthCode::restore(code("abcd"), Some(t0()), Some(3), uses).unwrap();
+            let c = AuthCode::restore(code("abcd12"), Some(t0()), Some(3), uses).unwrap();
             let mut u = url(vec![]);
             u.codes = AuthCodes::new(vec![c]).unwrap();
             let now = t0() + Duration::seconds(offset);
-            prop_assert_eq!(check_application_via_url(&u, Some("abcd"), now), Err(UrlRefusal::CodeExpired));
+            prop_assert_eq!(check_application_via_url(&u, Some("abcd12"), now), Err(UrlRefusal::CodeExpired));
         }
 
         #[test]
         fn a5_admission_then_use_never_exceeds_max(max in 1u32..6, attempts in 0usize..12) {
-            let c = AuthCode::new(code("abcd"), None, Some(max)).unwrap();
+            let c = AuthCode::new(code("abcd12"), None, Some(max)).unwrap();
             let mut u = url(vec![]);
             u.codes = AuthCodes::new(vec![c]).unwrap();
             let mut admitted = 0u32;
             for _ in 0..attempts {
-                if let Ok(UsedCode::Code(text)) = check_application_via_url(&u, Some("abcd"), t0()) {
+                if let Ok(UsedCode::Code(text)) = check_application_via_url(&u, Some("abcd12"), t0()) {
                     // Count the use as storage would.
                     let mut counted = u.codes.get(&text).unwrap().clone();
                     counted.record_use(t0()).unwrap();

@@ -4,8 +4,10 @@
 //! - **Login ID taken — said.** The form cannot work otherwise: the applicant must pick
 //!   another ID, and every sign-up form reveals this much. The answer is the same
 //!   `login_id_taken` whether a user or an open application holds the ID, so it does not
-//!   tell accounts from pending applications. Bulk probing is the throttle's job: the
-//!   service applies the S3 per-address policy to `POST /applications` as to login.
+//!   tell accounts from pending applications. Bulk probing is the throttle's job:
+//!   `ApplicationService::submit` takes the client address, refuses a locked address with
+//!   `too_many_attempts` before checking anything, and counts each `login_id_taken` (and
+//!   each wrong, expired or used-up code) as a failure under the S3 per-address policy.
 //! - **Email taken — never said.** Emails are not unique among users (U1: one address may
 //!   serve a family or a class), so there is nothing to refuse, and the service answers an
 //!   application identically whether or not the address is known. Whatever the address

@@ -1,4 +1,4 @@
-//! Authentication codes of a registration URL (A5): text of 4–64 characters without white
+//! Authentication codes of a registration URL (A5): text of 6–64 characters without white
 //! space, optionally with an expiry time and a maximum number of uses.
 
 use super::admission::UrlRefusal;
@@ -8,8 +8,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
-/// Fewest characters of a code: shorter ones are guessed too easily.
-pub const CODE_MIN_CHARS: usize = 4;
+/// Fewest characters of a code: shorter ones are guessed too easily (A5, S3: with the
+/// per-address throttle of applications, six characters leave guessing hopeless).
+pub const CODE_MIN_CHARS: usize = 6;
 /// Most characters of a code.
 pub const CODE_MAX_CHARS: usize = 64;
 
@@ -22,7 +23,7 @@ pub struct CodeText(String);
 /// Why a code or its limits were refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum CodeError {
-    /// Under 4 characters after trimming.
+    /// Under 6 characters after trimming.
     #[error("a code has at least {CODE_MIN_CHARS} characters")]
     TooShort,
     /// Over 64 characters.
@@ -206,7 +207,7 @@ mod tests {
     #[test]
     fn a5_code_text_bounds() {
         assert_eq!(CodeText::parse("abc"), Err(CodeError::TooShort));
-        assert_eq!(text(" abcd ").as_str(), "abcd");
+        assert_eq!(text(" abcd12 ").as_str(), "abcd12");
         assert!(CodeText::parse(&"x".repeat(64)).is_ok());
         assert_eq!(CodeText::parse(&"x".repeat(65)), Err(CodeError::TooLong));
         assert_eq!(CodeText::parse("ab cd"), Err(CodeError::Whitespace));
@@ -226,18 +227,18 @@ mod tests {
     #[test]
     fn a5_max_uses_zero_and_corrupt_counts_refused() {
         assert_eq!(
-            AuthCode::new(text("abcd"), None, Some(0)),
+            AuthCode::new(text("abcd12"), None, Some(0)),
             Err(CodeError::MaxUsesZero)
         );
         assert_eq!(
-            AuthCode::restore(text("abcd"), None, Some(2), 3),
+            AuthCode::restore(text("abcd12"), None, Some(2), 3),
             Err(CodeError::UsesAboveMax)
         );
     }
 
     #[test]
     fn a5_used_up_code_refused() {
-        let mut c = AuthCode::new(text("abcd"), None, Some(2)).unwrap();
+        let mut c = AuthCode::new(text("abcd12"), None, Some(2)).unwrap();
         assert_eq!(c.record_use(t0()), Ok(()));
         assert_eq!(c.record_use(t0()), Ok(()));
         assert_eq!(c.record_use(t0()), Err(UrlRefusal::CodeUsedUp));
@@ -246,7 +247,7 @@ mod tests {
 
     #[test]
     fn a5_expired_code_refused() {
-        let mut c = AuthCode::new(text("abcd"), Some(t0()), None).unwrap();
+        let mut c = AuthCode::new(text("abcd12"), Some(t0()), None).unwrap();
         assert_eq!(c.check_usable(t0() - Duration::seconds(1)), Ok(()));
         assert_eq!(c.record_use(t0()), Err(UrlRefusal::CodeExpired));
         assert_eq!(c.uses(), 0);
@@ -254,7 +255,7 @@ mod tests {
 
     #[test]
     fn a5_editing_limits_keeps_uses_and_refuses_max_below_them() {
-        let c = AuthCode::restore(text("abcd"), None, Some(5), 3).unwrap();
+        let c = AuthCode::restore(text("abcd12"), None, Some(5), 3).unwrap();
         let edited = c.with_limits(Some(t0()), Some(3)).unwrap();
         assert_eq!((edited.uses(), edited.max_uses()), (3, Some(3)));
         assert!(edited.is_used_up());
@@ -263,16 +264,16 @@ mod tests {
 
     proptest! {
         #[test]
-        fn a5_code_text_accepts_only_4_to_64_non_space_chars(raw in any::<String>()) {
+        fn a5_code_text_accepts_only_6_to_64_non_space_chars(raw in any::<String>()) {
             let t = raw.trim();
             let n = t.chars().count();
-            let ok = (4..=64).contains(&n) && !t.chars().any(|c| c.is_whitespace() || c.is_control());
+            let ok = (CODE_MIN_CHARS..=64).contains(&n) && !t.chars().any(|c| c.is_whitespace() || c.is_control());
             prop_assert_eq!(CodeText::parse(&raw).is_ok(), ok);
         }
 
         #[test]
         fn a5_uses_never_exceed_max_uses(max in proptest::option::of(1u32..8), attempts in 0usize..20) {
-            let mut c = AuthCode::new(text("abcd"), None, max).unwrap();
+            let mut c = AuthCode::new(text("abcd12"), None, max).unwrap();
             let mut admitted = 0usize;
             for _ in 0..attempts {
                 if c.record_use(t0()).is_ok() {
@@ -289,7 +290,7 @@ mod tests {
 
         #[test]
         fn a5_an_expired_code_never_passes(offset in 0i64..1_000_000, max in proptest::option::of(1u32..5)) {
-            let mut c = AuthCode::new(text("abcd"), Some(t0()), max).unwrap();
+            let mut c = AuthCode::new(text("abcd12"), Some(t0()), max).unwrap();
             let now = t0() + Duration::seconds(offset);
             prop_assert_eq!(c.check_usable(now), Err(UrlRefusal::CodeExpired));
             prop_assert_eq!(c.record_use(now), Err(UrlRefusal::CodeExpired));

@@ -296,11 +296,11 @@ mod tests {
 
     #[test]
     fn a5_at_most_ten_codes_per_url() {
-        let ten: Vec<_> = (0..10).map(|i| spec(&format!("code{i}"))).collect();
+        let ten: Vec<_> = (0..10).map(|i| spec(&format!("code{i:02}"))).collect();
         let mut u = url(ten.clone());
         assert_eq!(u.codes.len(), 10);
         let mut eleven = ten;
-        eleven.push(spec("code10"));
+        eleven.push(spec("code_10"));
         assert_eq!(
             u.edit_codes(eleven.clone()),
             Err(UrlError::TooManyCodes(11))
@@ -319,30 +319,30 @@ mod tests {
     fn a5_duplicate_codes_refused() {
         let mut u = url(vec![]);
         assert_eq!(
-            u.edit_codes(vec![spec("abcd"), spec("abcd")]),
+            u.edit_codes(vec![spec("abcd12"), spec("abcd12")]),
             Err(UrlError::DuplicateCode)
         );
     }
 
     #[test]
     fn a5_editing_keeps_uses_of_kept_codes() {
-        let mut u = url(vec![spec("keep1"), spec("drop1")]);
-        let kept = u.codes.get(&CodeText::parse("keep1").unwrap()).unwrap();
+        let mut u = url(vec![spec("keep01"), spec("drop01")]);
+        let kept = u.codes.get(&CodeText::parse("keep01").unwrap()).unwrap();
         let used = AuthCode::restore(kept.code().clone(), None, None, 4).unwrap();
         u.codes = AuthCodes::new(vec![used]).unwrap();
-        let mut limited = spec("keep1");
+        let mut limited = spec("keep01");
         limited.max_uses = Some(10);
-        u.edit_codes(vec![limited, spec("new01")]).unwrap();
-        let keep = u.codes.get(&CodeText::parse("keep1").unwrap()).unwrap();
+        u.edit_codes(vec![limited, spec("new001")]).unwrap();
+        let keep = u.codes.get(&CodeText::parse("keep01").unwrap()).unwrap();
         assert_eq!((keep.uses(), keep.max_uses()), (4, Some(10)));
         assert_eq!(
             u.codes
-                .get(&CodeText::parse("new01").unwrap())
+                .get(&CodeText::parse("new001").unwrap())
                 .unwrap()
                 .uses(),
             0
         );
-        let mut too_low = spec("keep1");
+        let mut too_low = spec("keep01");
         too_low.max_uses = Some(3);
         assert_eq!(
             u.edit_codes(vec![too_low]).unwrap_err().code(),

@@ -1,14 +1,18 @@
 //! CSV export (C7, P1, P4): the users in the actor's scope, filtered like the user list,
 //! as rows of the import format — never a password, every value neutralised against
 //! spreadsheet formulas. Page by page, so memory stays flat however many users there are;
-//! the codec (`infra-csv`) writes the rows in the encoding asked for.
+//! the codec (`infra-csv`) writes the rows in the encoding asked for. The groups cell lists
+//! only the groups the actor can see (`users.view` over the group, P4).
 
 use super::Ports;
 use super::guard::require_some;
 use super::users::UserQuery;
-use crate::authz::{Actor, Denied, Privilege};
+use crate::authz::{Actor, Denied, Privilege, Target, is_allowed};
 use crate::csv::{export_header, export_record};
 use crate::error::{ErrorCode, Unexpected};
+use crate::group::GroupName;
+use crate::group::graph::GroupGraph;
+use crate::ids::GroupId;
 use crate::ports::StoreError;
 use crate::ports::groups::GroupRepository;
 use crate::ports::imports::ExportLookups;
@@ -106,10 +110,29 @@ impl ExportService {
         let ids: Vec<_> = users.items.iter().map(|u| u.id).collect();
         let names = self.names.group_names(&ids).await?;
         Ok(users.map(|user| {
+            // P4: only the groups the actor can see; the import reads the cell as speaking
+            // about visible groups only, so the others survive a round trip (C7).
             let groups = names.get(&user.id).map_or(&[][..], Vec::as_slice);
-            export_record(&user, groups, field_keys)
+            export_record(
+                &user,
+                &visible_group_names(actor, &graph, groups),
+                field_keys,
+            )
         }))
     }
+}
+
+/// P4: the names of the groups the actor can see (`users.view` over the group), in order.
+pub(crate) fn visible_group_names(
+    actor: &Actor,
+    graph: &GroupGraph,
+    groups: &[(GroupId, GroupName)],
+) -> Vec<GroupName> {
+    groups
+        .iter()
+        .filter(|(g, _)| is_allowed(actor, graph, Privilege::UsersView, &Target::Group(*g)))
+        .map(|(_, name)| name.clone())
+        .collect()
 }
 
 #[cfg(test)]
@@ -117,7 +140,6 @@ mod tests {
     use super::*;
     use crate::authz::{Scope, Visibility};
     use crate::group::GroupName;
-    use crate::ids::GroupId;
     use crate::ports::imports::MockExportLookups;
     use crate::services::testing::{Mocks, World, admin, user};
     use crate::user::UserStatus;
@@ -164,8 +186,8 @@ mod tests {
                 Ok(BTreeMap::from([(
                     fid,
                     vec![
-                        GroupName::parse("1-A").unwrap(),
-                        GroupName::parse("@x").unwrap(),
+                        (a, GroupName::parse("1-A").unwrap()),
+                        (b, GroupName::parse("@x").unwrap()),
                     ],
                 )]))
             });
@@ -191,6 +213,53 @@ mod tests {
         assert_eq!(page.items[1][0], "hanako");
         assert_eq!(page.items[1][3], "", "no groups");
         assert!(page.items.iter().all(|r| r.len() == header.len()));
+    }
+
+    #[tokio::test]
+    async fn p4_c7_export_lists_only_the_groups_the_actor_can_see() {
+        let w = World::new();
+        let mut m = Mocks::new();
+        m.with_graph(&w.graph);
+        let member = user("kenji");
+        let listed = vec![member.clone()];
+        m.users.expect_list().returning(move |_, _| {
+            Ok(Page {
+                items: listed.clone(),
+                next_cursor: None,
+            })
+        });
+        let mut names = MockExportLookups::new();
+        let (id, a, other) = (member.id, w.class_a, w.other);
+        names.expect_group_names().times(2).returning(move |_| {
+            Ok(BTreeMap::from([(
+                id,
+                vec![
+                    (a, GroupName::parse("1-A").unwrap()),
+                    (other, GroupName::parse("Secret").unwrap()),
+                ],
+            )]))
+        });
+        let service = ExportService::new(&m.ports(), Arc::new(names));
+        let manager = admin(Privilege::UsersEdit, Scope::groups([w.school]).unwrap());
+        let page = service
+            .page(&manager, &UserQuery::default(), &[], PageRequest::default())
+            .await
+            .unwrap();
+        assert_eq!(
+            page.items[0][3], "1-A",
+            "`Secret` is out of the actor's view"
+        );
+        let everything = admin(Privilege::UsersEdit, Scope::All);
+        let page = service
+            .page(
+                &everything,
+                &UserQuery::default(),
+                &[],
+                PageRequest::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(page.items[0][3], "1-A;Secret");
     }
 
     #[tokio::test]

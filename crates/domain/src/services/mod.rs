@@ -35,7 +35,7 @@ pub use integrations::{IntegrationService, IntegrationServiceError, IntegrationV
 pub use jobs::{JobOutcome, JobPorts, JobReport, JobRunner, JobsConfig};
 pub use joining::{
     ApplicationService, InvitationService, JoiningConfig, JoiningError, JoiningPorts,
-    PasswordResetService, PublicLinks, RegistrationUrlService,
+    MAX_BULK_URLS, PasswordResetService, PublicLinks, RegistrationUrlService, UrlListItem,
 };
 pub use me::{MeError, MeService, Profile, ProfilePatch};
 pub use sessions::{

@@ -3,11 +3,13 @@
 
 use super::ImportError;
 use super::ImportService;
-use super::lookups::ChunkLookups;
-use super::plan::{PlanContext, Planned, plan_row};
+use super::lookups::{ChunkLookups, SeeFirst};
+use super::plan::{Change, PlanContext, Planned, plan_row};
 use super::read::Pending;
 use crate::authz::Actor;
-use crate::csv::{FieldChange, ImportOptions, RowError, UserRow, check_row};
+use crate::csv::{
+    FieldChange, ImportOptions, RowAction, RowError, RowLookups, UserRow, check_row, denied,
+};
 use crate::group::graph::GroupGraph;
 use crate::ports::imports::{LookupAnswer, LookupRequest};
 use std::collections::HashSet;
@@ -59,21 +61,45 @@ impl ImportService {
         Ok(rows
             .into_iter()
             .map(|pending| match pending {
-                Pending::Parsed(row) => {
-                    let checked = check_row(*row, &run.options, &lookups).and_then(|c| {
-                        let existing = lookups.existing(&c.row.login_id);
-                        plan_row(c, existing, &run.plan)
-                    });
-                    match checked {
-                        Ok(planned) => Outcome::Valid(planned),
-                        Err(errors) => Outcome::Invalid(errors),
-                    }
-                }
+                Pending::Parsed(row) => match check_and_plan(*row, run, &lookups) {
+                    Ok(planned) => Outcome::Valid(planned),
+                    Err(errors) => Outcome::Invalid(errors),
+                },
                 Pending::Invalid(errors) => Outcome::Invalid(errors),
                 Pending::Skipped => Outcome::Skipped,
             })
             .collect())
     }
+}
+
+/// C4, C7, P3–P5: the row's checks with visibility only, the plan, then write authority
+/// only when the plan changes something. A refused row stays refused whatever the options:
+/// the all-or-nothing rule sees it like any other invalid row.
+pub(super) fn check_and_plan(
+    row: UserRow,
+    run: &RunContext<'_>,
+    lookups: &ChunkLookups<'_>,
+) -> Result<Planned, Vec<RowError>> {
+    let mut checked = check_row(row, &run.options, &SeeFirst(lookups))?;
+    let facts = match &checked.action {
+        RowAction::Create => None,
+        RowAction::Update(facts) => Some(facts.clone()),
+    };
+    let cell = std::mem::replace(&mut checked.group_ids, FieldChange::Keep);
+    checked.group_ids = lookups.keep_invisible(facts.as_ref(), cell);
+    let groups = checked.group_ids.clone();
+    let line = checked.row.line;
+    let existing = lookups.existing(&checked.row.login_id);
+    let planned = plan_row(checked, existing, &run.plan)?;
+    // A creation passed the full check in the first pass; a row that changes nothing
+    // needs no write authority.
+    if facts.is_none() || matches!(planned.change, Change::Unchanged) {
+        return Ok(planned);
+    }
+    lookups
+        .may_write(facts.as_ref(), &groups)
+        .map_err(|denial| vec![denied(line, run.options.mode, facts.is_some(), denial)])?;
+    Ok(planned)
 }
 
 /// The login IDs and group names of the rows, each once.

@@ -5,7 +5,12 @@
 //! unknown — P4), and the user may hold nothing the actor lacks (P5, U3). Changing groups
 //! needs `users.edit` over every group joined or left (P3); ending in no group needs scope
 //! `all` (users in no group are only in scope `all`), as does creating a user in none; and
-//! the grants a joined group hands its members must be ones the actor could grant (P5).
+//! the grants a joined group hands its members must be ones the actor could grant (P5), and
+//! the actor must still hold at least what the user holds with its groups after the row
+//! (P5: a `member_groups` grant grows with new direct groups).
+//!
+//! Order (C7): a first pass asks only that an existing user be visible ([`SeeFirst`]); the
+//! row is planned; write authority is asked only when the plan changes something.
 
 use crate::authz::{Actor, Denied, Grant, NewGrant, Privilege, Subject, Target, TargetUser};
 use crate::authz::{authorize, check_grant, check_may_manage, is_allowed};
@@ -80,11 +85,7 @@ impl<'a> ChunkLookups<'a> {
             Err(Denied::NotFound) => return Err(WriteDenial::NotVisible),
             Err(Denied::Forbidden) => return Err(WriteDenial::Forbidden("forbidden")),
         }
-        let held = self
-            .grants_by_user
-            .get(&facts.id)
-            .map_or(&[][..], Vec::as_slice);
-        check_may_manage(self.actor, self.graph, &target, held)
+        check_may_manage(self.actor, self.graph, &target, self.held(facts.id))
             .map_err(|e| WriteDenial::Forbidden(e.code()))
     }
 
@@ -174,8 +175,101 @@ impl RowLookups for ChunkLookups<'_> {
         {
             return Err(WriteDenial::Forbidden("forbidden"));
         }
+        if let Some(facts) = existing {
+            // P5: the user's own `member_groups` grants, and group grants reaching it, grow
+            // with its groups: the actor must hold at least what the user holds after the row.
+            let target = TargetUser {
+                id: facts.id,
+                is_owner: facts.is_owner,
+                direct_groups: after.clone(),
+            };
+            check_may_manage(self.actor, self.graph, &target, self.held(facts.id))
+                .map_err(|e| WriteDenial::Forbidden(e.code()))?;
+        }
         // A new user has no id yet; `check_grant` only needs to know the subject is a user.
         let subject = existing.map_or_else(UserId::new, |f| f.id);
         self.may_hand_grants(subject, &before, &after)
+    }
+}
+
+/// The first pass of a row's checks (C4, C7): the same lookups, but for an existing user
+/// `may_write` asks only that the actor can see it (P4). Write authority is decided after
+/// planning, and only for a row that changes something — an export imported back must
+/// pass for users the actor may not edit (the owner, users holding more).
+pub(super) struct SeeFirst<'l, 'a>(pub &'l ChunkLookups<'a>);
+
+impl RowLookups for SeeFirst<'_, '_> {
+    fn user(&self, login_id: &LoginId) -> Option<ExistingUserFacts> {
+        self.0.user(login_id)
+    }
+
+    fn group(&self, name: &GroupName) -> Option<GroupId> {
+        self.0.group(name)
+    }
+
+    fn may_write(
+        &self,
+        existing: Option<&ExistingUserFacts>,
+        groups: &FieldChange<Vec<GroupId>>,
+    ) -> Result<(), WriteDenial> {
+        match existing {
+            // Creating is always a change.
+            None => self.0.may_write(None, groups),
+            Some(facts) => {
+                let target = Target::User(TargetUser {
+                    id: facts.id,
+                    is_owner: facts.is_owner,
+                    direct_groups: facts.direct_groups.clone(),
+                });
+                if is_allowed(self.0.actor, self.0.graph, Privilege::UsersView, &target) {
+                    Ok(())
+                } else {
+                    Err(WriteDenial::NotVisible)
+                }
+            }
+        }
+    }
+}
+
+impl ChunkLookups<'_> {
+    fn held(&self, user: UserId) -> &[Grant] {
+        self.grants_by_user
+            .get(&user)
+            .map_or(&[][..], Vec::as_slice)
+    }
+
+    /// C7, P4: the groups cell speaks only about the groups the actor can see (those are
+    /// the only names it can hold, see `group`); an existing user's other groups stay.
+    pub fn keep_invisible(
+        &self,
+        existing: Option<&ExistingUserFacts>,
+        change: FieldChange<Vec<GroupId>>,
+    ) -> FieldChange<Vec<GroupId>> {
+        let Some(facts) = existing else {
+            return change;
+        };
+        let hidden: Vec<GroupId> = facts
+            .direct_groups
+            .iter()
+            .copied()
+            .filter(|g| {
+                !is_allowed(
+                    self.actor,
+                    self.graph,
+                    Privilege::UsersView,
+                    &Target::Group(*g),
+                )
+            })
+            .collect();
+        match change {
+            FieldChange::Keep => FieldChange::Keep,
+            FieldChange::Clear if hidden.is_empty() => FieldChange::Clear,
+            FieldChange::Clear => FieldChange::Set(hidden),
+            FieldChange::Set(mut ids) => {
+                // Disjoint: the cell names only visible groups.
+                ids.extend(hidden);
+                FieldChange::Set(ids)
+            }
+        }
     }
 }

@@ -17,6 +17,8 @@ mod testing;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_scope;
+#[cfg(test)]
 mod tests_write;
 
 pub use run::ImportRequest;

@@ -154,12 +154,47 @@ async fn c5_invitations_only_for_invitable_created_rows() {
         invitation.token.expires_at,
         now() + chrono::Duration::days(7)
     );
-    let mail = invitation.mail.as_ref().unwrap();
+    let mail = &invitation.mail;
     assert_eq!(mail.to().as_str(), "invitee@example.jp");
     assert_eq!(
         mail.variables()["link"],
         "http://127.0.0.1:8080/invite/secret-0"
     );
+}
+
+#[tokio::test]
+async fn c5_m3_with_invitation_mail_off_no_token_is_issued_and_the_report_counts_it() {
+    let w = World::new();
+    let mut i = ImportMocks::new();
+    i.m.with_graph(&w.graph);
+    i.with_store(Vec::new(), Vec::new());
+    i.tokens.expect_generate().times(0);
+    i.notifications.expect_get().returning(|| {
+        let mut settings = crate::registration::NotificationSettings::default();
+        settings.set(crate::registration::MailKind::Invitation, false);
+        Ok(settings)
+    });
+    let written = i.expect_writes(WriteMode::AllOrNothing);
+    i.expect_finish(completed);
+    i.m.expect_audit(crate::ports::audit::AuditAction::ImportRun, Ok(()));
+    let mut source = VecSource::csv(&[
+        "login_id,name,email,password,status",
+        "invitee,Invitee,invitee@example.jp,,",
+        "other,Other,other@example.jp,,",
+        "nomail,No Mail,,,",
+    ]);
+    let req = request(ImportMode::Create, |o| o.invite = true);
+    let report = i.service().run(&owner(), &req, &mut source).await.unwrap();
+    assert_eq!((report.created, report.invitations_not_sent), (3, 2));
+    assert!(report.errors.is_empty());
+    let written = written.lock().unwrap();
+    assert!(written.iter().all(|w| matches!(
+        &w.write,
+        RowWrite::Create {
+            invitation: None,
+            ..
+        }
+    )));
 }
 
 #[tokio::test]

@@ -2,7 +2,9 @@
 //! checked again against fresh lookups (the store may have changed in between), their
 //! passwords hashed a batch at a time, and written in chunks — all in one transaction, or
 //! one per chunk with `skip_invalid`. A row refused now although it passed before is
-//! reported; all-or-nothing then writes nothing at all.
+//! reported; all-or-nothing then writes nothing at all. With invitation mail switched off
+//! (M3), rows asking for an invitation create their users without one (no link nobody
+//! could deliver) and are counted in the report's `invitations_not_sent`.
 
 use super::check::{Outcome, RunContext};
 use super::join::{BoxFuture, join_all};
@@ -19,7 +21,7 @@ use crate::ports::imports::{
 use crate::ports::password::{HashError, PasswordHash};
 use crate::ports::users::NewUser;
 use crate::registration::{MailKind, OneTimeToken, OutgoingMail};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What the write pass did.
 #[derive(Debug, Default)]
@@ -29,6 +31,9 @@ struct Written {
     /// Rows accepted by the validation pass but refused now.
     late_rows: u64,
     late_errors: Vec<RowError>,
+    /// C5, M3: lines whose invitation was not issued (mail off), counted once written.
+    not_invited: BTreeSet<u64>,
+    invitations_not_sent: u64,
 }
 
 impl Written {
@@ -39,6 +44,9 @@ impl Written {
 
     fn count(&mut self, writes: &[LineWrite]) {
         for w in writes {
+            if self.not_invited.contains(&w.line) {
+                self.invitations_not_sent += 1;
+            }
             match w.write {
                 RowWrite::Create { .. } => self.created += 1,
                 RowWrite::Update { .. } => self.updated += 1,
@@ -48,10 +56,10 @@ impl Written {
 
     /// The report after the pass; `committed` false when all-or-nothing wrote nothing.
     fn into_report(self, mut report: ImportReport, committed: bool) -> ImportReport {
-        (report.created, report.updated) = if committed {
-            (self.created, self.updated)
+        (report.created, report.updated, report.invitations_not_sent) = if committed {
+            (self.created, self.updated, self.invitations_not_sent)
         } else {
-            (0, 0)
+            (0, 0, 0)
         };
         report.invalid_rows += self.late_rows;
         for error in self.late_errors {
@@ -168,10 +176,13 @@ impl ImportService {
                     if hash.is_some() {
                         user.password_hash = hash;
                     }
-                    let invitation = if invite {
-                        Some(self.invitation(&user, send_invitations, run)?)
-                    } else {
-                        None
+                    let invitation = match (invite, send_invitations) {
+                        (true, true) => self.invitation(&user, run)?,
+                        (true, false) => {
+                            written.not_invited.insert(row.line);
+                            None
+                        }
+                        (false, _) => None,
                     };
                     RowWrite::Create { user, invitation }
                 }
@@ -221,38 +232,35 @@ impl ImportService {
         Ok(hashes)
     }
 
-    /// C5, U5: the invitation of a created user — its link's token and, unless invitation
-    /// mail is switched off (M3), the mail carrying the link.
+    /// C5, U5: the invitation of a created user — its link's token and the mail carrying
+    /// the link; `None` for a user without an email (`check_row` invites only rows with
+    /// one).
     fn invitation(
         &self,
         user: &NewUser,
-        send_mail: bool,
         run: &RunContext<'_>,
-    ) -> Result<ImportInvitation, ImportError> {
+    ) -> Result<Option<ImportInvitation>, ImportError> {
+        let Some(to) = &user.email else {
+            return Ok(None);
+        };
         let (secret, hash) = self.ports.tokens.generate();
         let token = OneTimeToken::invitation(user.id, hash, &self.config.lifetimes, run.plan.now);
-        let mail = match (&user.email, send_mail) {
-            (Some(to), true) => {
-                let variables = BTreeMap::from([
-                    ("site_name".to_owned(), self.config.site_name.clone()),
-                    ("name".to_owned(), user.name.as_str().to_owned()),
-                    ("login_id".to_owned(), user.login_id.as_str().to_owned()),
-                    (
-                        "link".to_owned(),
-                        format!("{}{}", self.config.invite_link_base, secret.expose()),
-                    ),
-                    (
-                        "expires_at".to_owned(),
-                        token.expires_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-                    ),
-                ]);
-                let mail = OutgoingMail::new(to.clone(), MailKind::Invitation, variables)
-                    .map_err(|e| Unexpected::new(e.to_string()))?;
-                Some(mail)
-            }
-            (Some(_), false) | (None, _) => None,
-        };
-        Ok(ImportInvitation { token, mail })
+        let variables = BTreeMap::from([
+            ("site_name".to_owned(), self.config.site_name.clone()),
+            ("name".to_owned(), user.name.as_str().to_owned()),
+            ("login_id".to_owned(), user.login_id.as_str().to_owned()),
+            (
+                "link".to_owned(),
+                format!("{}{}", self.config.invite_link_base, secret.expose()),
+            ),
+            (
+                "expires_at".to_owned(),
+                token.expires_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            ),
+        ]);
+        let mail = OutgoingMail::new(to.clone(), MailKind::Invitation, variables)
+            .map_err(|e| Unexpected::new(e.to_string()))?;
+        Ok(Some(ImportInvitation { token, mail }))
     }
 }
 

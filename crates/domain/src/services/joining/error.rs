@@ -10,9 +10,10 @@ use crate::ports::registration::{
     ApplicationRepositoryError, CreateApplicationError, RegistrationSettingsError, TransitionError,
     UrlRepositoryError,
 };
+use crate::ports::sessions::ThrottleStoreError;
 use crate::ports::tokens::{RedeemError, TokenStoreError};
 use crate::registration::{
-    ApplicationError, ApplicationStatus, TemplateError, TokenError, UrlError, UrlRefusal,
+    ApplicationError, ApplicationStatus, TemplateError, Throttled, TokenError, UrlError, UrlRefusal,
 };
 use crate::user::password::PasswordError;
 use crate::user::rules::UserRuleError;
@@ -60,6 +61,15 @@ pub enum JoiningError {
     /// The password hasher is saturated; retry shortly.
     #[error("the password hasher is busy; try again shortly")]
     Busy,
+    /// S3, A6: too many failed applications from this client address (429, Retry-After).
+    #[error(transparent)]
+    Throttled(#[from] Throttled),
+    /// A bulk call names more items than one call may (`max`).
+    #[error("too many items in one call (at most {max})")]
+    TooManyItems {
+        /// The most one call accepts.
+        max: usize,
+    },
     /// The cause, for the logs.
     #[error(transparent)]
     Unexpected(#[from] Unexpected),
@@ -81,6 +91,8 @@ impl ErrorCode for JoiningError {
             Self::UrlExists => "registration_url_exists",
             Self::StatusChanged(_) => "application_status_changed",
             Self::Busy => "busy",
+            Self::Throttled(e) => e.code(),
+            Self::TooManyItems { .. } => "too_many_items",
             Self::Unexpected(_) => "unexpected",
         }
     }
@@ -104,6 +116,7 @@ unexpected_only!(
     TokenStoreError,
     MailStoreError,
     RegistrationSettingsError,
+    ThrottleStoreError,
     ApplicationRepositoryError,
 );
 

@@ -2,7 +2,7 @@
 //! serve the pages instead of Roster's own), and the mails the joining flows send.
 
 use super::JoiningError;
-use crate::registration::{MailKind, OutgoingMail, PlainToken, TokenLifetimes};
+use crate::registration::{MailKind, OutgoingMail, PlainToken, ThrottlePolicy, TokenLifetimes};
 use crate::user::{DisplayName, Email, LoginId};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
@@ -52,14 +52,18 @@ pub struct JoiningConfig {
     pub links: PublicLinks,
     /// How long mailed links live (U5: 7 days, U10: 30 minutes by default).
     pub lifetimes: TokenLifetimes,
+    /// S3, A6: failed applications allowed per client address (a wrong, expired or used-up
+    /// code, a taken login ID) — the login per-address policy by default.
+    pub per_address: ThrottlePolicy,
 }
 
 impl JoiningConfig {
-    /// Roster's own pages under `public_url`, default lifetimes.
+    /// Roster's own pages under `public_url`, default lifetimes and throttle.
     pub fn new(public_url: &str, site_name: &str) -> Self {
         Self {
             links: PublicLinks::under(public_url, site_name),
             lifetimes: TokenLifetimes::default(),
+            per_address: ThrottlePolicy::per_address(),
         }
     }
 }

@@ -29,7 +29,10 @@ pub use error::JoiningError;
 pub use invitations::{Invitation, InvitationService};
 pub use links::{JoiningConfig, PublicLinks};
 pub use reset::{PasswordResetService, ResetRequested};
-pub use urls::{PublishOutcome, PublishResult, RegistrationUrlService, UrlExportRow, UrlPatch};
+pub use urls::{
+    MAX_BULK_URLS, PublishOutcome, PublishResult, RegistrationUrlService, UrlExportRow,
+    UrlListItem, UrlPatch,
+};
 
 use super::Ports;
 use super::audit::Auditor;
@@ -42,6 +45,7 @@ use crate::ports::password::PasswordHasher;
 use crate::ports::registration::{
     ApplicationRepository, RegistrationSettingsStore, RegistrationUrlRepository,
 };
+use crate::ports::sessions::LoginThrottleStore;
 use crate::ports::tokens::{OneTimeTokenStore, TokenGenerator};
 use crate::ports::users::{CredentialStore, UserRepository};
 use std::fmt;
@@ -62,6 +66,9 @@ pub struct JoiningPorts {
     pub applications: Arc<dyn ApplicationRepository>,
     /// The notification switches (M3).
     pub notifications: Arc<dyn NotificationSettingsStore>,
+    /// S3, A6: failure counters per client address for public applications (the store
+    /// login uses, so one address's guesses count across both).
+    pub throttle: Arc<dyn LoginThrottleStore>,
 }
 
 impl fmt::Debug for JoiningPorts {
@@ -87,6 +94,7 @@ struct Context {
     urls: Arc<dyn RegistrationUrlRepository>,
     applications: Arc<dyn ApplicationRepository>,
     notifications: Arc<dyn NotificationSettingsStore>,
+    throttle: Arc<dyn LoginThrottleStore>,
     config: JoiningConfig,
 }
 
@@ -107,6 +115,7 @@ impl Context {
             urls: joining.urls.clone(),
             applications: joining.applications.clone(),
             notifications: joining.notifications.clone(),
+            throttle: joining.throttle.clone(),
             config: config.clone(),
         }
     }
@@ -128,6 +137,7 @@ mod tests {
     use crate::ports::PageRequest;
     use crate::ports::password::PlainPassword;
     use crate::registration::ApplicationForm;
+    use crate::services::ClientInfo;
     use crate::services::testing::owner;
 
     fn assert_send<T: Send>(_: &T) {}
@@ -150,7 +160,7 @@ mod tests {
         assert_send(&invitations.accept_invitation("t", PlainPassword::new("p")));
         assert_send(&resets.request_reset("x"));
         assert_send(&resets.confirm_reset("t", PlainPassword::new("p")));
-        assert_send(&applications.submit(form));
+        assert_send(&applications.submit(form, &ClientInfo::default()));
         assert_send(&applications.activate("t"));
         assert_send(&applications.list(&a, Default::default(), PageRequest::default()));
         assert_send(&applications.approve(&a, ApplicationId::new(), true));

@@ -6,6 +6,7 @@ use crate::ports::mail::MockNotificationSettingsStore;
 use crate::ports::registration::{
     MockApplicationRepository, MockRegistrationSettingsStore, MockRegistrationUrlRepository,
 };
+use crate::ports::sessions::MockLoginThrottleStore;
 use crate::ports::tokens::{MockOneTimeTokenStore, MockTokenGenerator};
 use crate::registration::{
     NotificationSettings, OneTimeToken, PlainToken, RegistrationSettings, TokenHash,
@@ -43,6 +44,7 @@ pub(crate) struct JoinMocks {
     pub urls: MockRegistrationUrlRepository,
     pub applications: MockApplicationRepository,
     pub notifications: MockNotificationSettingsStore,
+    pub throttle: MockLoginThrottleStore,
 }
 
 impl JoinMocks {
@@ -55,6 +57,7 @@ impl JoinMocks {
             urls: MockRegistrationUrlRepository::new(),
             applications: MockApplicationRepository::new(),
             notifications: MockNotificationSettingsStore::new(),
+            throttle: MockLoginThrottleStore::new(),
         }
     }
 
@@ -66,6 +69,7 @@ impl JoinMocks {
             urls: Arc::new(self.urls),
             applications: Arc::new(self.applications),
             notifications: Arc::new(self.notifications),
+            throttle: Arc::new(self.throttle),
         };
         (self.base.ports(), joining)
     }

@@ -1,13 +1,20 @@
 //! A2, A3 (public): following the activation link. With automatic approval the user is
 //! created `valid` at once; otherwise the application waits `unapproved`.
+//!
+//! P5 and automatic approval: nobody is there to vouch for the grants a group hands its
+//! members, and a URL's codes are readable (and editable) by administrators who may not
+//! hold those grants. So when the application's groups, or any group above them, hold any
+//! grant, automatic approval does not apply: the application waits `unapproved`, and the
+//! administrator who approves it passes the P5 check of `approve` (`check_joining_grants`).
 
 use super::super::links::Recipient;
 use super::{ApplicationService, JoiningError};
-use crate::ids::{ApplicationId, UserId};
+use crate::ids::{ApplicationId, GroupId, UserId};
 use crate::ports::registration::TransitionError;
 use crate::registration::{
     ApplicationStatus, MailKind, TokenError, TokenPurpose, TokenSubject, check_redeem,
 };
+use std::collections::BTreeSet;
 
 /// The outcome of an activation, for the landing page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,7 +44,10 @@ impl ApplicationService {
             return Err(TokenError::Invalid.into());
         };
         let app = cx.applications.get(id).await?.ok_or(TokenError::Invalid)?;
-        let settings = cx.registration.get().await?;
+        let mut settings = cx.registration.get().await?;
+        if settings.auto_approve && self.groups_hand_out_grants(&app.group_ids).await? {
+            settings.auto_approve = false;
+        }
         let update = app.activate(&settings, now)?;
         let mut outbox = Vec::new();
         if update.create_user.is_some()
@@ -69,6 +79,25 @@ impl ApplicationService {
             status: update.status,
             user_id: update.create_user,
         })
+    }
+}
+
+impl ApplicationService {
+    /// P5: whether joining `groups` would hand the new member any grant (held by the groups
+    /// or by a group above them, G4).
+    async fn groups_hand_out_grants(
+        &self,
+        groups: &BTreeSet<GroupId>,
+    ) -> Result<bool, JoiningError> {
+        if groups.is_empty() {
+            return Ok(false);
+        }
+        let graph = self.cx.groups.graph().await?;
+        let holders: BTreeSet<GroupId> = groups
+            .iter()
+            .flat_map(|g| graph.ancestors_or_self(*g))
+            .collect();
+        Ok(!self.cx.grants.grants_for_groups(holders).await?.is_empty())
     }
 }
 

@@ -179,3 +179,85 @@ async fn a3_login_id_registered_meanwhile_is_reported() {
     let err = service(m).activate("act-secret").await.unwrap_err();
     assert_eq!(err.code(), "login_id_taken");
 }
+
+/// A `not_activated` application through the URL of `w.class_a`, with its link stored.
+fn stored_in_class(m: &mut JoinMocks, w: &crate::services::testing::World) -> Application {
+    let mut app = application("kenji", now() - Duration::hours(1));
+    app.group_ids = [w.class_a].into();
+    let token = OneTimeToken::activation(
+        app.id,
+        hash_of("act-secret"),
+        &TokenLifetimes::default(),
+        app.applied_at,
+    );
+    m.with_generator();
+    m.with_stored_token("act-secret", token);
+    let copy = app.clone();
+    m.applications
+        .expect_get()
+        .returning(move |_| Ok(Some(copy.clone())));
+    app
+}
+
+#[tokio::test]
+async fn p5_a3_auto_approval_into_a_group_above_which_grants_are_held_waits_unapproved() {
+    use crate::authz::{Grant, Privilege, Scope, Subject};
+    use crate::ids::GrantId;
+    let w = crate::services::testing::World::new();
+    let mut m = JoinMocks::new();
+    let app = stored_in_class(&mut m, &w);
+    m.base.with_graph(&w.graph);
+    let (school, class_a) = (w.school, w.class_a);
+    // The grant is held by `school`, above the URL's group `class_a` (G4).
+    m.base
+        .grants
+        .expect_grants_for_groups()
+        .times(1)
+        .withf(move |g| g.contains(&school) && g.contains(&class_a))
+        .returning(move |_| {
+            Ok(vec![Grant {
+                id: GrantId::new(),
+                subject: Subject::Group(school),
+                privilege: Privilege::AdminAuthorization,
+                scope: Scope::All,
+            }])
+        });
+    m.with_registration(settings(true));
+    m.notifications.expect_get().times(0);
+    redeems(&mut m, &app);
+    m.applications
+        .expect_transition()
+        .times(1)
+        .withf(|u, outbox| {
+            u.status == ApplicationStatus::Unapproved
+                && u.create_user.is_none()
+                && outbox.is_empty()
+        })
+        .returning(|_, _| Ok(()));
+    let activated = service(m).activate("act-secret").await.unwrap();
+    assert_eq!(activated.status, ApplicationStatus::Unapproved);
+    assert_eq!(activated.user_id, None);
+}
+
+#[tokio::test]
+async fn p5_a3_auto_approval_into_a_group_without_grants_still_creates_the_user() {
+    let w = crate::services::testing::World::new();
+    let mut m = JoinMocks::new();
+    let app = stored_in_class(&mut m, &w);
+    m.base.with_graph(&w.graph);
+    m.base
+        .grants
+        .expect_grants_for_groups()
+        .times(1)
+        .returning(|_| Ok(Vec::new()));
+    m.with_registration(settings(true));
+    m.with_notifications(Default::default());
+    redeems(&mut m, &app);
+    m.applications
+        .expect_transition()
+        .times(1)
+        .withf(|u, _| u.status == ApplicationStatus::Approved && u.create_user.is_some())
+        .returning(|_, _| Ok(()));
+    let activated = service(m).activate("act-secret").await.unwrap();
+    assert_eq!(activated.status, ApplicationStatus::Approved);
+}

@@ -18,6 +18,9 @@
 //!   learns where to log in.
 //! - **P5.** Approving puts the new user into the application's groups, so the approver must
 //!   be able to give the grants those groups hand their members (see `grants.rs`).
+//!   Automatic approval has no approver to check, so it applies only to applications whose
+//!   groups (and the groups above them) hold no grant; the others wait `unapproved` for an
+//!   administrator who passes that check (see `activate.rs`).
 
 mod activate;
 mod review;

@@ -3,17 +3,24 @@
 //! `registration::availability`), so an application with an address already in use answers
 //! exactly like a fresh one. The application, its code use, its activation link and its mail
 //! are written by one store call.
+//!
+//! S3 for the public endpoint: the client address is throttled with the per-address policy
+//! before anything is checked. What counts as a failure is what an outsider would repeat to
+//! learn something: a wrong, expired or used-up authentication code (guessing codes) and a
+//! taken login ID (probing accounts, A6). Form mistakes do not count — they reveal nothing.
 
 use super::super::links::Recipient;
 use super::{ApplicationService, JoiningError};
 use crate::error::FieldError;
 use crate::ids::ApplicationId;
 use crate::ports::registration::ApplicationSubmission;
+use crate::registration::throttle::combine;
 use crate::registration::{
-    Application, ApplicationForm, MailKind, OneTimeToken, PasswordHashString, RegistrationUrl,
-    UrlRefusal, UrlToken, UsedCode, check_application_via_url, check_login_id_available,
-    check_open,
+    Application, ApplicationError, ApplicationForm, MailKind, OneTimeToken, PasswordHashString,
+    RegistrationUrl, ThrottleKey, UrlRefusal, UrlToken, UsedCode, check_application_via_url,
+    check_login_id_available, check_open,
 };
+use crate::services::ClientInfo;
 use crate::user::password::Password;
 use crate::user::{AttributeMode, validate_attributes};
 use chrono::{DateTime, Utc};
@@ -53,11 +60,52 @@ impl ApplicationService {
     /// problem (form, U8 fields on the form, password policy); `registration_url_not_found`,
     /// `registration_url_stopped`, `registration_code_required`, `registration_code_invalid`,
     /// `registration_code_expired`, `registration_code_used_up` (A5); `login_id_taken` (A6);
-    /// `busy`; `unexpected`. The password is hashed before the availability check, so a
-    /// taken login ID answers in the time a free one does.
-    pub async fn submit(&self, form: ApplicationForm) -> Result<Submitted, JoiningError> {
+    /// `too_many_attempts` (S3: the client address failed too often; nothing else is
+    /// checked); `busy`; `unexpected`. The password is hashed before the availability check,
+    /// so a taken login ID answers in the time a free one does. A code refusal and a taken
+    /// login ID each count one failure against `client`'s address.
+    pub async fn submit(
+        &self,
+        form: ApplicationForm,
+        client: &ClientInfo,
+    ) -> Result<Submitted, JoiningError> {
+        let key = client.ip.map(ThrottleKey::address);
+        let now = self.cx.clock.now();
+        self.check_throttle(key.as_ref(), now).await?;
+        let result = self.submit_unthrottled(form, now).await;
+        if let (Err(e), Some(key)) = (&result, &key)
+            && counts_as_failure(e)
+        {
+            self.cx.throttle.record_failure(key, now).await?;
+        }
+        result
+    }
+
+    /// S3: refused while the address is locked.
+    async fn check_throttle(
+        &self,
+        key: Option<&ThrottleKey>,
+        now: DateTime<Utc>,
+    ) -> Result<(), JoiningError> {
+        let Some(key) = key else {
+            return Ok(());
+        };
+        let policy = self.cx.config.per_address;
+        let seen = self
+            .cx
+            .throttle
+            .failures_since(key, policy.window_start(now))
+            .await?;
+        combine([policy.check(seen.count, seen.last_at, now)])?;
+        Ok(())
+    }
+
+    async fn submit_unthrottled(
+        &self,
+        form: ApplicationForm,
+        now: DateTime<Utc>,
+    ) -> Result<Submitted, JoiningError> {
         let cx = &self.cx;
-        let now = cx.clock.now();
         check_open(&cx.registration.get().await?)?;
         let definitions = cx.fields.list().await?;
         let attributes = validate_attributes(
@@ -152,6 +200,16 @@ impl ApplicationService {
         let used = check_application_via_url(&url, code, now)?;
         Ok((Some(url), used))
     }
+}
+
+/// S3, A5, A6: the refusals an outsider would repeat to guess a code or probe login IDs.
+fn counts_as_failure(e: &JoiningError) -> bool {
+    matches!(
+        e,
+        JoiningError::Url(
+            UrlRefusal::CodeInvalid | UrlRefusal::CodeExpired | UrlRefusal::CodeUsedUp
+        ) | JoiningError::Application(ApplicationError::LoginIdTaken)
+    )
 }
 
 #[cfg(test)]

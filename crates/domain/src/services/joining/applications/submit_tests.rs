@@ -4,6 +4,7 @@ use super::*;
 use crate::error::ErrorCode;
 use crate::ports::password::PasswordHash;
 use crate::ports::registration::CreateApplicationError;
+use crate::registration::ThrottleKey;
 use crate::registration::url::fixtures::{spec, url};
 use crate::registration::{
     ApplicationStatus, AuthCode, AuthCodes, CodeText, RawPassword, RegistrationSettings,
@@ -62,9 +63,18 @@ fn ready(m: &mut JoinMocks) {
     m.with_generator();
 }
 
-fn service(m: JoinMocks) -> ApplicationService {
+/// The service as a client whose address is unknown (so no throttle counter applies).
+struct Anonymous(ApplicationService);
+
+impl Anonymous {
+    async fn submit(&self, form: ApplicationForm) -> Result<Submitted, JoiningError> {
+        self.0.submit(form, &ClientInfo::default()).await
+    }
+}
+
+fn service(m: JoinMocks) -> Anonymous {
     let (ports, joining) = m.build();
-    ApplicationService::new(&ports, &joining, &config())
+    Anonymous(ApplicationService::new(&ports, &joining, &config()))
 }
 
 async fn refused(m: JoinMocks, form: ApplicationForm) -> JoiningError {
@@ -229,7 +239,7 @@ async fn m3_activation_mail_off_hands_the_link_to_the_caller() {
 
 #[tokio::test]
 async fn a5_application_through_a_url_joins_its_group_and_counts_the_code() {
-    let u = url(vec![spec("abcd")]);
+    let u = url(vec![spec("abcd12")]);
     let mut m = JoinMocks::new();
     ready(&mut m);
     let stored = u.clone();
@@ -244,18 +254,18 @@ async fn a5_application_through_a_url_joins_its_group_and_counts_the_code() {
         .withf(move |s| {
             s.application.group_ids == [group].into()
                 && s.application.registration_url_id == Some(url_id)
-                && s.used_code == UsedCode::Code(CodeText::parse("abcd").unwrap())
+                && s.used_code == UsedCode::Code(CodeText::parse("abcd12").unwrap())
         })
         .returning(|_| Ok(()));
     service(m)
-        .submit(through(&u, Some(" abcd ")))
+        .submit(through(&u, Some(" abcd12 ")))
         .await
         .unwrap();
 }
 
-/// A URL whose only code `abcd` expires now, and one whose only code is used up.
+/// A URL whose only code `abcd12` expires now, and one whose only code is used up.
 fn limited_urls() -> (RegistrationUrl, RegistrationUrl) {
-    let code = || CodeText::parse("abcd").unwrap();
+    let code = || CodeText::parse("abcd12").unwrap();
     let mut expired = url(vec![]);
     expired.codes =
         AuthCodes::new(vec![AuthCode::new(code(), Some(now()), None).unwrap()]).unwrap();
@@ -269,14 +279,14 @@ fn limited_urls() -> (RegistrationUrl, RegistrationUrl) {
 async fn a5_stopped_url_and_each_code_refusal_write_nothing() {
     let mut stopped = url(vec![]);
     stopped.stop();
-    let coded = url(vec![spec("abcd")]);
+    let coded = url(vec![spec("abcd12")]);
     let (expired, used_up) = limited_urls();
     let cases = [
         (stopped, None, "registration_url_stopped"),
         (coded.clone(), None, "registration_code_required"),
-        (coded, Some("abce"), "registration_code_invalid"),
-        (expired, Some("abcd"), "registration_code_expired"),
-        (used_up, Some("abcd"), "registration_code_used_up"),
+        (coded, Some("abce12"), "registration_code_invalid"),
+        (expired, Some("abcd12"), "registration_code_expired"),
+        (used_up, Some("abcd12"), "registration_code_used_up"),
     ];
     for (u, code, want) in cases {
         let mut m = JoinMocks::new();
@@ -311,7 +321,7 @@ async fn a5_unknown_or_malformed_registration_token_is_not_found() {
 
 #[tokio::test]
 async fn a5_last_code_use_taken_meanwhile_is_the_stores_refusal() {
-    let u = url(vec![spec("abcd")]);
+    let u = url(vec![spec("abcd12")]);
     let mut m = JoinMocks::new();
     ready(&mut m);
     let stored = u.clone();
@@ -323,7 +333,7 @@ async fn a5_last_code_use_taken_meanwhile_is_the_stores_refusal() {
         .times(1)
         .returning(|_| Err(CreateApplicationError::Url(UrlRefusal::CodeUsedUp)));
     let err = service(m)
-        .submit(through(&u, Some("abcd")))
+        .submit(through(&u, Some("abcd12")))
         .await
         .unwrap_err();
     assert_eq!(err.code(), "registration_code_used_up");
@@ -336,7 +346,138 @@ async fn a2_u8_form_fields_are_those_on_the_form() {
         field("student_no", FieldType::Text, true, true),
         field("memo", FieldType::Text, false, false),
     ]);
-    let fields = service(m).form_fields().await.unwrap();
+    let fields = service(m).0.form_fields().await.unwrap();
     let keys: Vec<_> = fields.iter().map(|f| f.key().as_str()).collect();
     assert_eq!(keys, ["student_no"]);
+}
+
+fn from_address() -> ClientInfo {
+    ClientInfo {
+        ip: Some(std::net::IpAddr::from([192, 0, 2, 7])),
+        user_agent: None,
+    }
+}
+
+fn address_key() -> ThrottleKey {
+    ThrottleKey::address(std::net::IpAddr::from([192, 0, 2, 7]))
+}
+
+/// The address has `count` failures in the window, the last one a second ago.
+fn with_failures(m: &mut JoinMocks, count: u32) {
+    m.throttle.expect_failures_since().returning(move |k, _| {
+        assert_eq!(*k, address_key());
+        Ok(crate::ports::sessions::FailureCount {
+            count,
+            last_at: Some(now() - Duration::seconds(1)),
+        })
+    });
+}
+
+async fn submitted_from_address(
+    m: JoinMocks,
+    form: ApplicationForm,
+) -> Result<Submitted, JoiningError> {
+    let (ports, joining) = m.build();
+    let s = ApplicationService::new(&ports, &joining, &config());
+    s.submit(form, &from_address()).await
+}
+
+#[tokio::test]
+async fn s3_a6_locked_address_is_refused_before_anything_is_checked() {
+    let mut m = JoinMocks::new();
+    with_failures(&mut m, 20);
+    m.registration.expect_get().times(0);
+    m.urls.expect_find_by_token().times(0);
+    m.base.hasher.expect_hash().times(0);
+    m.applications.expect_create().times(0);
+    m.throttle.expect_record_failure().times(0);
+    let u = url(vec![spec("abcd12")]);
+    let err = submitted_from_address(m, through(&u, Some("abcd12")))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "too_many_attempts");
+}
+
+#[tokio::test]
+async fn s3_a5_each_code_refusal_counts_a_failure_for_the_address() {
+    let coded = url(vec![spec("abcd12")]);
+    let (expired, used_up) = limited_urls();
+    for (u, code) in [(coded, "abce12"), (expired, "abcd12"), (used_up, "abcd12")] {
+        let mut m = JoinMocks::new();
+        with_failures(&mut m, 3);
+        m.with_registration(open());
+        m.base.with_fields(Vec::new());
+        let stored = u.clone();
+        m.urls
+            .expect_find_by_token()
+            .returning(move |_| Ok(Some(stored.clone())));
+        m.applications.expect_create().times(0);
+        m.throttle
+            .expect_record_failure()
+            .times(1)
+            .withf(|k, at| *k == address_key() && *at == now())
+            .returning(|_, _| Ok(()));
+        let err = submitted_from_address(m, through(&u, Some(code)))
+            .await
+            .unwrap_err();
+        assert!(
+            err.code().starts_with("registration_code_"),
+            "{}",
+            err.code()
+        );
+    }
+}
+
+#[tokio::test]
+async fn s3_a6_taken_login_id_counts_a_failure_for_the_address() {
+    let mut m = JoinMocks::new();
+    with_failures(&mut m, 0);
+    m.with_registration(open());
+    m.base.with_fields(Vec::new());
+    m.base
+        .hasher
+        .expect_hash()
+        .returning(|_| Ok(PasswordHash::new("h")));
+    m.base
+        .users
+        .expect_get_by_login_id()
+        .returning(|l| Ok(Some(user(l.as_str()))));
+    m.applications
+        .expect_is_login_id_held()
+        .returning(|_| Ok(false));
+    m.applications.expect_create().times(0);
+    m.throttle
+        .expect_record_failure()
+        .times(1)
+        .withf(|k, _| *k == address_key())
+        .returning(|_, _| Ok(()));
+    let err = submitted_from_address(m, form()).await.unwrap_err();
+    assert_eq!(err.code(), "login_id_taken");
+}
+
+#[tokio::test]
+async fn s3_a2_form_mistakes_and_successes_count_nothing() {
+    let mut m = JoinMocks::new();
+    with_failures(&mut m, 19);
+    m.with_registration(open());
+    m.base.with_fields(Vec::new());
+    m.throttle.expect_record_failure().times(0);
+    let mut bad = form();
+    bad.email = "not an address".into();
+    let err = submitted_from_address(m, bad).await.unwrap_err();
+    assert_eq!(err.code(), "validation_failed");
+
+    let mut m = JoinMocks::new();
+    ready(&mut m);
+    with_failures(&mut m, 19);
+    m.throttle.expect_record_failure().times(0);
+    m.applications.expect_create().returning(|_| Ok(()));
+    submitted_from_address(m, form()).await.unwrap();
+}
+
+#[test]
+fn a5_s3_codes_have_at_least_six_characters() {
+    assert_eq!(crate::registration::code::CODE_MIN_CHARS, 6);
+    assert!(CodeText::parse("abcde").is_err());
+    assert!(CodeText::parse("abcdef").is_ok());
 }

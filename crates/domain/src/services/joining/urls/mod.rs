@@ -10,13 +10,30 @@
 //!   link is already on posters); an active one is left alone. Codes given to a bulk publish
 //!   apply to the URLs it creates; edit a URL to change its codes.
 //! - **P5.** A URL lets anyone join its group, so its publisher must be able to give the
-//!   grants that group hands its members (see `grants.rs`); resuming counts as publishing.
+//!   grants that group hands its members (see `grants.rs`); resuming counts as publishing,
+//!   and so does changing the codes of a URL that is or becomes active. The codes are
+//!   shown only to those who pass the same check (lists redact them for the others).
+//! - **Bulk size.** A publish or stop names at most [`MAX_BULK_URLS`] items
+//!   (`too_many_items`, refused before any read).
 //! - **Reads are not audited.** Z1 records changes; listing and exporting change nothing.
 
 mod manage;
 mod publish;
 
-pub use manage::{UrlExportRow, UrlPatch};
+/// Most groups one publish, or URLs one stop, may name: bounds the work of one request
+/// (refused up front with `too_many_items`).
+pub const MAX_BULK_URLS: usize = 1000;
+
+/// Refuses a bulk call over [`MAX_BULK_URLS`] items before any read or write.
+fn check_bulk_size(n: usize) -> Result<(), JoiningError> {
+    if n > MAX_BULK_URLS {
+        Err(JoiningError::TooManyItems { max: MAX_BULK_URLS })
+    } else {
+        Ok(())
+    }
+}
+
+pub use manage::{UrlExportRow, UrlListItem, UrlPatch};
 pub use publish::{PublishOutcome, PublishResult};
 
 use super::{Context, JoiningConfig, JoiningError, JoiningPorts};

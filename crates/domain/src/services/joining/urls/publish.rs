@@ -1,6 +1,6 @@
 //! A5: publishing registration URLs for one or several groups at once.
 
-use super::{JoiningError, RegistrationUrlService, check_group};
+use super::{JoiningError, RegistrationUrlService, check_bulk_size, check_group};
 use crate::authz::{Actor, Privilege};
 use crate::error::{FieldError, Unexpected};
 use crate::ids::{GroupId, RegistrationUrlId};
@@ -37,7 +37,8 @@ pub struct PublishResult {
 impl RegistrationUrlService {
     /// A5: publishes a URL for each group (`admin.settings` over each, P5 for the grants
     /// membership hands out); `codes` apply to the URLs created. Errors: `validation_failed`
-    /// (no group); `not_found`, `forbidden`; `privilege_not_held`, `scope_exceeds_own`;
+    /// (no group); `too_many_items` (over [`super::MAX_BULK_URLS`] groups); `not_found`,
+    /// `forbidden`; `privilege_not_held`, `scope_exceeds_own`;
     /// `registration_too_many_codes`, `registration_code_duplicate`, code errors;
     /// `registration_url_exists` (created meanwhile); `unexpected`. Audited once as
     /// `registration_url.create` with the groups and what happened to each.
@@ -79,6 +80,7 @@ impl RegistrationUrlService {
         group_ids: BTreeSet<GroupId>,
         codes: Vec<CodeSpec>,
     ) -> Result<Vec<PublishResult>, JoiningError> {
+        check_bulk_size(group_ids.len())?;
         let cx = &self.cx;
         let graph = cx.groups.graph().await?;
         require_some(actor, &graph, Privilege::AdminSettings)?;

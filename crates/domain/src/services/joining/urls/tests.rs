@@ -26,7 +26,7 @@ fn settings_admin(w: &World) -> Actor {
 
 /// A URL of `group`, active or stopped.
 fn url_of(group: GroupId, status: UrlStatus) -> RegistrationUrl {
-    let mut u = url(vec![spec("abcd")]);
+    let mut u = url(vec![spec("abcd12")]);
     u.group_id = group;
     u.status = status;
     u
@@ -69,7 +69,7 @@ async fn a5_bulk_publish_creates_a_url_per_group() {
         .publish(
             &settings_admin(&w),
             [w.class_a, w.class_b].into(),
-            vec![spec("abcd")],
+            vec![spec("abcd12")],
         )
         .await
         .unwrap();
@@ -164,7 +164,7 @@ async fn a5_more_than_ten_codes_refused_before_any_write() {
         AuditAction::RegistrationUrlCreate,
         Err("registration_too_many_codes"),
     );
-    let eleven: Vec<CodeSpec> = (0..11).map(|i| spec(&format!("code{i}"))).collect();
+    let eleven: Vec<CodeSpec> = (0..11).map(|i| spec(&format!("code{i:02}"))).collect();
     let err = service(m)
         .publish(&owner(), [w.class_a].into(), eleven)
         .await
@@ -216,7 +216,7 @@ async fn a5_edit_replaces_codes_and_stops() {
     m.base
         .expect_audit(AuditAction::RegistrationUrlUpdate, Ok(()));
     let patch = UrlPatch {
-        codes: Some(vec![spec("abcd"), spec("efgh")]),
+        codes: Some(vec![spec("abcd12"), spec("efgh12")]),
         status: Some(UrlStatus::Stopped),
     };
     let edited = service(m)
@@ -230,7 +230,7 @@ async fn a5_edit_replaces_codes_and_stops() {
 async fn a5_edit_refusals_write_nothing() {
     let w = World::new();
     let u = url_of(w.class_a, UrlStatus::Active);
-    let mut too_low = spec("abcd");
+    let mut too_low = spec("abcd12");
     too_low.max_uses = Some(1);
     let mut used = u.clone();
     used.codes = crate::registration::AuthCodes::new(vec![
@@ -397,4 +397,140 @@ async fn a5_export_rows_walk_every_page() {
             },
         ]
     );
+}
+
+fn school_grant(w: &World) -> Vec<Grant> {
+    vec![Grant {
+        id: GrantId::new(),
+        subject: Subject::Group(w.school),
+        privilege: Privilege::AdminAuthorization,
+        scope: Scope::All,
+    }]
+}
+
+#[tokio::test]
+async fn p5_a5_editing_codes_of_an_active_url_needs_the_groups_grants() {
+    let w = World::new();
+    let u = url_of(w.class_a, UrlStatus::Active);
+    let held = school_grant(&w);
+    for status in [None, Some(UrlStatus::Active)] {
+        let mut m = JoinMocks::new();
+        m.base.with_graph(&w.graph);
+        stored_urls(&mut m, vec![u.clone()]);
+        let held = held.clone();
+        m.base
+            .grants
+            .expect_grants_for_groups()
+            .times(1)
+            .returning(move |_| Ok(held.clone()));
+        m.urls.expect_update().times(0);
+        m.base.expect_audit(
+            AuditAction::RegistrationUrlUpdate,
+            Err("privilege_not_held"),
+        );
+        let patch = UrlPatch {
+            codes: Some(vec![spec("mine42")]),
+            status,
+        };
+        let err = service(m)
+            .edit(&settings_admin(&w), u.id, patch)
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "privilege_not_held");
+    }
+}
+
+#[tokio::test]
+async fn p5_a5_a_stopped_url_that_stays_stopped_edits_codes_without_the_grant_check() {
+    let w = World::new();
+    let u = url_of(w.class_a, UrlStatus::Stopped);
+    let mut m = JoinMocks::new();
+    m.base.with_graph(&w.graph);
+    stored_urls(&mut m, vec![u.clone()]);
+    m.base.grants.expect_grants_for_groups().times(0);
+    m.urls
+        .expect_update()
+        .times(1)
+        .withf(|u| u.status == UrlStatus::Stopped && u.codes.len() == 1)
+        .returning(|_| Ok(()));
+    m.base
+        .expect_audit(AuditAction::RegistrationUrlUpdate, Ok(()));
+    let patch = UrlPatch {
+        codes: Some(vec![spec("mine42")]),
+        status: None,
+    };
+    service(m)
+        .edit(&settings_admin(&w), u.id, patch)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn p5_a5_list_hides_codes_from_an_actor_who_could_not_publish_the_url() {
+    let w = World::new();
+    let granted = url_of(w.class_a, UrlStatus::Active);
+    let plain = url_of(w.class_b, UrlStatus::Active);
+    let mut m = JoinMocks::new();
+    m.base.with_graph(&w.graph);
+    let (school, class_a) = (w.school, w.class_a);
+    let held = school_grant(&w);
+    // The grant the actor lacks is answered for `class_a`'s check only (held by `school`
+    // above it); `class_b`'s check finds none.
+    m.base
+        .grants
+        .expect_grants_for_groups()
+        .returning(move |g| {
+            Ok(if g.contains(&class_a) && g.contains(&school) {
+                held.clone()
+            } else {
+                Vec::new()
+            })
+        });
+    let items = vec![granted.clone(), plain.clone()];
+    m.urls.expect_list().returning(move |_, _| {
+        Ok(Page {
+            items: items.clone(),
+            next_cursor: None,
+        })
+    });
+    let s = service(m);
+    let page = s
+        .list(&settings_admin(&w), None, PageRequest::default())
+        .await
+        .unwrap();
+    assert!(page.items[0].codes_hidden);
+    assert!(page.items[0].url.codes.is_empty());
+    assert!(!page.items[1].codes_hidden);
+    assert_eq!(page.items[1].url.codes.len(), 1);
+    let all = s
+        .list(&owner(), None, PageRequest::default())
+        .await
+        .unwrap();
+    assert!(
+        all.items
+            .iter()
+            .all(|i| !i.codes_hidden && i.url.codes.len() == 1)
+    );
+}
+
+#[tokio::test]
+async fn a5_bulk_publish_and_stop_refuse_over_a_thousand_items_up_front() {
+    let groups: BTreeSet<GroupId> = (0..=MAX_BULK_URLS).map(|_| GroupId::new()).collect();
+    let ids: Vec<RegistrationUrlId> = (0..=MAX_BULK_URLS)
+        .map(|_| RegistrationUrlId::new())
+        .collect();
+    let mut m = JoinMocks::new();
+    m.base.groups.expect_graph().times(0);
+    m.urls.expect_get().times(0);
+    m.urls.expect_create().times(0);
+    m.urls.expect_set_status().times(0);
+    m.base
+        .expect_audit(AuditAction::RegistrationUrlCreate, Err("too_many_items"));
+    m.base
+        .expect_audit(AuditAction::RegistrationUrlStop, Err("too_many_items"));
+    let s = service(m);
+    let err = s.publish(&owner(), groups, Vec::new()).await.unwrap_err();
+    assert_eq!(err.code(), "too_many_items");
+    let err = s.stop(&owner(), ids).await.unwrap_err();
+    assert_eq!(err.code(), "too_many_items");
 }
