@@ -19,8 +19,6 @@ pub struct Group {
     pub name: GroupName,
     /// Optional, unique.
     pub external_code: Option<ExternalCode>,
-    /// Free text. Checked on the way in as a [`GroupDescription`] (the service commands take
-    /// one); still a `String` in the record until the fixtures that build groups move to
-    /// the checked type.
-    pub description: String,
+    /// Free text, at most 2,000 characters, no control characters but newline and tab.
+    pub description: GroupDescription,
 }

@@ -18,8 +18,8 @@ pub struct NewGroup {
     pub name: GroupName,
     /// Optional, unique.
     pub external_code: Option<ExternalCode>,
-    /// Free text.
-    pub description: String,
+    /// Free text (checked, G1).
+    pub description: crate::group::GroupDescription,
     /// Its parents (G3); empty for a root group. A new group has no children, so no cycle.
     pub parent_ids: BTreeSet<GroupId>,
 }

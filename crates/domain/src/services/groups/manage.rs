@@ -74,7 +74,7 @@ impl GroupService {
             id: GroupId::new(),
             name: command.name,
             external_code: command.external_code,
-            description: command.description.into(),
+            description: command.description,
             parent_ids: command.parent_ids,
         };
         Ok(self.groups.create(new).await?)
@@ -118,7 +118,7 @@ impl GroupService {
             group.external_code = code;
         }
         if let Some(description) = patch.description {
-            group.description = description.into();
+            group.description = description;
         }
         if group == current {
             return Ok(current);
@@ -263,7 +263,7 @@ mod tests {
             id,
             name: GroupName::parse(name).unwrap(),
             external_code: None,
-            description: String::new(),
+            description: GroupDescription::default(),
         }
     }
 

@@ -91,7 +91,7 @@ mod tests {
                 id,
                 name: GroupName::parse("g").unwrap(),
                 external_code: None,
-                description: String::new(),
+                description: crate::group::GroupDescription::default(),
             }))
         });
     }

@@ -339,7 +339,7 @@ fn group(id: GroupId, name: &str) -> Group {
         id,
         name: GroupName::parse(name).unwrap(),
         external_code: None,
-        description: String::new(),
+        description: crate::group::GroupDescription::default(),
     }
 }
 
