@@ -84,7 +84,9 @@ pub fn format_expiry(at: DateTime<Utc>) -> String {
 
 /// Drops the fraction of a second, and a leap second (which chrono keeps as nanoseconds past
 /// one billion and would print as `:60`).
-fn whole_seconds(at: DateTime<Utc>) -> DateTime<Utc> {
+/// An expiry as Roster keeps it: to the whole second, as [`format_expiry`] writes it, so an
+/// expiry set through the API survives export → import unchanged (C7).
+pub fn whole_seconds(at: DateTime<Utc>) -> DateTime<Utc> {
     // Cannot fail: the timestamp comes from a valid instant; keep `at` if it ever did.
     DateTime::from_timestamp(at.timestamp(), 0).unwrap_or(at)
 }
@@ -196,6 +198,13 @@ mod tests {
             Err(ExpiryError::OutOfRange("1969-12-31T00:00:00Z".into()))
         );
         assert!(parse_expiry("9999-12-31T23:59:59Z").is_ok());
+    }
+
+    #[test]
+    fn c7_whole_seconds_drops_the_fraction_only() {
+        let at = utc(2027, 3, 31, 12, 0, 5) + chrono::Duration::milliseconds(750);
+        assert_eq!(whole_seconds(at), utc(2027, 3, 31, 12, 0, 5));
+        assert_eq!(parse_expiry(&format_expiry(at)).unwrap(), whole_seconds(at));
     }
 
     #[test]

@@ -8,6 +8,7 @@ use crate::ports::password::PlainPassword;
 use crate::ports::users::NewUser;
 use crate::services::audit::Details;
 use crate::services::guard::{check_joining_grants, groups_in_scope, require_some};
+use crate::user::expiry::whole_seconds;
 use crate::user::password::Password;
 use crate::user::rules;
 use crate::user::{AttributeMode, Attributes, DisplayName, Email, LoginId, User, UserStatus};
@@ -111,7 +112,8 @@ impl UserService {
             email: command.email,
             password_hash,
             status,
-            expires_at: command.expires_at,
+            // Kept to the second, as exports write it (C7).
+            expires_at: command.expires_at.map(whole_seconds),
             attributes,
             group_ids: command.group_ids,
             is_owner: false,

@@ -172,6 +172,24 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn c7_u6_expiry_is_kept_to_the_second() {
+        let w = World::new();
+        let bob = user("bob");
+        let mut m = Mocks::new();
+        m.with_managed(&w.graph, &bob, [w.class_a].into());
+        m.echo_update(&bob);
+        m.expect_audit(AuditAction::UserExpiry, Ok(()));
+        let service = UserService::new(&m.ports());
+        let at = now() + chrono::Duration::days(30) + chrono::Duration::milliseconds(999);
+        let out = service
+            .set_expiry(&owner(), bob.id, Some(at))
+            .await
+            .unwrap();
+        assert_eq!(out.expires_at, Some(crate::user::expiry::whole_seconds(at)));
+        assert_ne!(out.expires_at, Some(at), "the fraction is dropped");
+    }
+
+    #[tokio::test]
     async fn u6_set_expiry_writes_and_audits_expiry() {
         let w = World::new();
         let bob = user("bob");

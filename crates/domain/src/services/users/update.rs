@@ -7,6 +7,7 @@ use crate::ids::UserId;
 use crate::ports::audit::{AuditAction, AuditTarget, AuditTargetKind};
 use crate::ports::users::{UserFields, UserUpdate};
 use crate::services::audit::Details;
+use crate::user::expiry::whole_seconds;
 use crate::user::rules::{self, StatusEvent, StatusFacts, UserAspect};
 use crate::user::{
     AttributeMode, Attributes, DisplayName, Email, User, UserStatus, merge_attributes,
@@ -139,6 +140,8 @@ impl UserService {
             fields.attributes = merge_attributes(&user.attributes, &checked);
         }
         if let Some(expires_at) = patch.expires_at {
+            // Kept to the second, as exports write it (C7).
+            let expires_at = expires_at.map(whole_seconds);
             rules::check_expiry(user, expires_at)?;
             fields.expires_at = expires_at;
         }
