@@ -77,6 +77,28 @@ fn actor_covers(actor: &Actor, graph: &GroupGraph, privilege: Privilege, reach: 
     }
 }
 
+/// P5: a change that makes `held` grants reach `subject` — a user joining a group, a group
+/// nested under another — is a grant in disguise: each must be one the actor could grant to
+/// `subject` itself (`subject_direct_groups`: the subject user's direct groups after the
+/// change, for `member_groups`). The first that could not be given is the error.
+pub fn check_hand_over<'a>(
+    actor: &Actor,
+    graph: &GroupGraph,
+    held: impl IntoIterator<Item = &'a Grant>,
+    subject: Subject,
+    subject_direct_groups: &BTreeSet<GroupId>,
+) -> Result<(), EscalationError> {
+    for grant in held {
+        let as_new = NewGrant {
+            subject,
+            privilege: grant.privilege,
+            scope: grant.scope.clone(),
+        };
+        check_grant(actor, graph, &as_new, subject_direct_groups)?;
+    }
+    Ok(())
+}
+
 /// P5: whether the actor may create `grant`: it must hold the privilege (or one implying
 /// it) over everything the new grant would cover. `subject_direct_groups` are the direct
 /// groups of a user subject (to resolve `member_groups`); ignored for a group subject.

@@ -129,10 +129,5 @@ fn refusal(context: &Context<'_>, privilege: Privilege) -> String {
     format!("{holders} grant(s) of {privilege} apply, but none covers the target: {what}")
 }
 
-/// Whether a scope is `all` (used by explain's callers to describe grants).
-pub fn is_all(scope: &Scope) -> bool {
-    matches!(scope, Scope::All)
-}
-
 #[cfg(test)]
 mod tests;

@@ -16,7 +16,7 @@ mod testkit;
 
 pub use actor::{Actor, Target, TargetUser};
 pub use decision::{Denied, Visibility, authorize, effective_grants, is_allowed, visibility};
-pub use escalation::{EscalationError, check_grant, check_may_manage};
+pub use escalation::{EscalationError, check_grant, check_hand_over, check_may_manage};
 pub use explain::{Explanation, PathStep, explain};
 pub use grant::{Grant, NewGrant, Subject};
 pub use privilege::{Privilege, PrivilegeError};

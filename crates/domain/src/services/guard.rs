@@ -1,8 +1,8 @@
 //! Authorization steps several services share, built only on `authz`'s pure functions.
 
 use crate::authz::{
-    Actor, Denied, EscalationError, NewGrant, Privilege, Subject, Target, TargetUser, Visibility,
-    authorize, check_grant, visibility,
+    Actor, Denied, EscalationError, Privilege, Subject, Target, TargetUser, Visibility, authorize,
+    check_hand_over, visibility,
 };
 use crate::group::graph::GroupGraph;
 use crate::ids::{GroupId, UserId};
@@ -64,11 +64,8 @@ pub(crate) fn target_user(user: &User, direct_groups: BTreeSet<GroupId>) -> Targ
     }
 }
 
-/// P5: a change that makes the grants held by `holders` reach `subject` (a member joining,
-/// a group nested under another) — or that takes them away — is a grant in disguise; the
-/// actor must be able to grant each of them to `subject` itself (`subject_groups`: the
-/// subject user's direct groups after the change, for `member_groups`). Errors: the
-/// escalation error (`privilege_not_held`, `scope_exceeds_own`); the store's.
+/// P5: `authz::check_hand_over` over the grants held by `holders`, read from the store.
+/// Errors: the escalation error (`privilege_not_held`, `scope_exceeds_own`); the store's.
 pub(crate) async fn grants_could_be_given<E>(
     grants: &dyn GrantRepository,
     actor: &Actor,
@@ -83,15 +80,14 @@ where
     if actor.is_owner || holders.is_empty() {
         return Ok(());
     }
-    for held in grants.grants_for_groups(holders).await? {
-        let as_new = NewGrant {
-            subject,
-            privilege: held.privilege,
-            scope: held.scope,
-        };
-        check_grant(actor, graph, &as_new, subject_groups)?;
-    }
-    Ok(())
+    let held = grants.grants_for_groups(holders).await?;
+    Ok(check_hand_over(
+        actor,
+        graph,
+        &held,
+        subject,
+        subject_groups,
+    )?)
 }
 
 /// P5 for a user joining `groups` — registered into them (U4), approved or let in by a

@@ -234,3 +234,30 @@ fn u3_the_owner_manages_anyone_else() {
     let holds = [grant(Subject::User(target.id), AdminSettings, Scope::All)];
     assert_eq!(check_may_manage(&owner, &s.graph, &target, &holds), Ok(()));
 }
+
+#[test]
+fn p5_handing_over_group_grants_needs_each_to_be_givable() {
+    let s = School::new();
+    let manager = with(actor([s.a]), Privilege::UsersView, groups([s.a]));
+    let newcomer = Subject::User(crate::ids::UserId::new());
+    let givable = grant(Subject::Group(s.a1), Privilege::UsersView, groups([s.a1]));
+    let unheld = grant(Subject::Group(s.a1), Privilege::GradesView, groups([s.a1]));
+    assert_eq!(
+        check_hand_over(&manager, &s.graph, [&givable], newcomer, &set([s.a1])),
+        Ok(())
+    );
+    assert_eq!(
+        check_hand_over(
+            &manager,
+            &s.graph,
+            [&givable, &unheld],
+            newcomer,
+            &set([s.a1])
+        ),
+        Err(EscalationError::PrivilegeNotHeld(Privilege::GradesView))
+    );
+    assert_eq!(
+        check_hand_over(&manager, &s.graph, [], newcomer, &set([s.a1])),
+        Ok(())
+    );
+}

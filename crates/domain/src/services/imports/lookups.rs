@@ -12,8 +12,8 @@
 //! Order (C7): a first pass asks only that an existing user be visible ([`SeeFirst`]); the
 //! row is planned; write authority is asked only when the plan changes something.
 
-use crate::authz::{Actor, Denied, Grant, NewGrant, Privilege, Subject, Target, TargetUser};
-use crate::authz::{authorize, check_grant, check_may_manage, is_allowed};
+use crate::authz::{Actor, Denied, Grant, Privilege, Subject, Target, TargetUser};
+use crate::authz::{authorize, check_hand_over, check_may_manage, is_allowed};
 use crate::csv::{ExistingUserFacts, FieldChange, RowLookups, WriteDenial};
 use crate::error::ErrorCode;
 use crate::group::GroupName;
@@ -108,21 +108,12 @@ impl<'a> ChunkLookups<'a> {
         };
         let had = above(before);
         let reaching: BTreeSet<GroupId> = above(after).difference(&had).copied().collect();
-        for grant in &self.group_grants {
-            let Subject::Group(holder) = grant.subject else {
-                continue;
-            };
-            if reaching.contains(&holder) {
-                let as_new = NewGrant {
-                    subject: Subject::User(subject),
-                    privilege: grant.privilege,
-                    scope: grant.scope.clone(),
-                };
-                check_grant(self.actor, self.graph, &as_new, after)
-                    .map_err(|e| WriteDenial::Forbidden(e.code()))?;
-            }
-        }
-        Ok(())
+        let held = self
+            .group_grants
+            .iter()
+            .filter(|g| matches!(g.subject, Subject::Group(holder) if reaching.contains(&holder)));
+        check_hand_over(self.actor, self.graph, held, Subject::User(subject), after)
+            .map_err(|e| WriteDenial::Forbidden(e.code()))
     }
 }
 
