@@ -2,7 +2,7 @@
 //! can ask instead of re-implementing the rules.
 
 use super::context::{Context, Cover};
-use super::{Actor, Grant, Privilege, Scope, Subject, Target};
+use super::{Actor, Grant, Privilege, Subject, Target};
 use crate::group::graph::GroupGraph;
 use crate::ids::{GrantId, GroupId};
 use serde::Serialize;

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::authz::testkit::*;
-use crate::authz::{Privilege, Subject, is_allowed};
+use crate::authz::{Privilege, Scope, Subject, is_allowed};
 use Privilege::{GradesView, UsersEdit, UsersView};
 
 #[test]
