@@ -8,6 +8,9 @@ use crate::run::{cargo, status};
 pub enum Bench {
     /// One authorization decision on a 10,000-group DAG (goal: median ≤ 1 µs).
     Authz,
+    /// Storage (issue 3): bulk registration against a raw baseline, integrate and cancel of
+    /// 100k score rows, on SQLite and (when its URL is set) PostgreSQL.
+    Storage,
 }
 
 /// Runs the benchmark.
@@ -21,6 +24,18 @@ pub fn run(bench: Bench) -> Result<(), String> {
                 "roster-domain",
                 "--bench",
                 "authz",
+                "--locked",
+            ]);
+            status(cmd)
+        }
+        Bench::Storage => {
+            let mut cmd = cargo();
+            cmd.args([
+                "bench",
+                "-p",
+                "roster-infra-db",
+                "--bench",
+                "storage",
                 "--locked",
             ]);
             status(cmd)
