@@ -117,13 +117,10 @@ impl JobClaims for Store {
         next_due: DateTime<Utc>,
     ) -> Result<(), JobClaimError> {
         let extra = vec![
-            (
-                row::Column::NextDueAt,
-                Expr::val(Some(micros(next_due))).into(),
-            ),
+            (row::Column::NextDueAt, Expr::val(Some(micros(next_due)))),
             (
                 row::Column::CompletedAt,
-                Expr::val(Some(micros(Utc::now()))).into(),
+                Expr::val(Some(micros(Utc::now()))),
             ),
         ];
         clear_claim(self, token, extra).await

@@ -79,17 +79,18 @@ pub(super) async fn with_groups(
         .collect()
 }
 
-/// `%text%` for LIKE on a folded `…_key` column, with the wildcards in `text` escaped.
+/// `%text%` for LIKE on a folded `…_key` column, with the wildcards in `text` escaped (by
+/// `!`, which no backend's string literals treat specially).
 fn contains(text: &str) -> LikeExpr {
     let mut pattern = String::from("%");
     for c in fold(text).chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
+        if matches!(c, '%' | '_' | '!') {
+            pattern.push('!');
         }
         pattern.push(c);
     }
     pattern.push('%');
-    LikeExpr::new(pattern).escape('\\')
+    LikeExpr::new(pattern).escape('!')
 }
 
 /// A4: a page of applications matching the filter, newest first (descending ids); a cursor
