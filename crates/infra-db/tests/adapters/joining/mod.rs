@@ -6,8 +6,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod applications;
+mod decisions;
 mod fixtures;
 mod jobs;
+mod listing;
 mod mail;
 mod settings;
+mod submissions;
 mod urls;
