@@ -3,7 +3,7 @@
 
 use crate::columns::{
     cascade, create_table, drop_tables, id_pk, index_on, instant, instant_null, long_text, name,
-    number, number_null, text, uuid, uuid_null,
+    number, number_null, text, text_null, uuid, uuid_null,
 };
 use sea_orm_migration::prelude::*;
 
@@ -112,6 +112,10 @@ async fn applications(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
             .col(id_pk(name("id")))
             .col(text(name("login_id"), 128))
             .col(text(name("login_key"), 255))
+            // `login_key` while the application is open (A6), NULL once decided: a unique
+            // index on it lets one open application hold a login ID on every backend
+            // (MySQL has no partial indexes; NULLs never collide).
+            .col(text_null(name("open_login_key"), 255))
             .col(text(name("name"), 255))
             .col(text(name("email"), 320))
             .col(text(name("email_key"), 320))
@@ -133,6 +137,14 @@ async fn applications(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
         "applications",
         &["login_key"],
         false,
+    )
+    .await?;
+    index_on(
+        manager,
+        "ux_applications_open_login_key",
+        "applications",
+        &["open_login_key"],
+        true,
     )
     .await?;
     index_on(

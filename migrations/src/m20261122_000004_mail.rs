@@ -6,6 +6,7 @@ use crate::columns::{
     name, number, text,
 };
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::sea_orm::DatabaseBackend;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -53,7 +54,7 @@ impl MigrationTrait for Migration {
                         .primary_key(),
                 )
                 .col(long_text(name("subject")))
-                .col(long_text(name("body")))
+                .col(template_body(manager))
                 .col(instant(name("updated_at")))
                 .to_owned(),
         )
@@ -62,5 +63,18 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         drop_tables(manager, &["email_templates", "mail_queue"]).await
+    }
+}
+
+/// A template body holds up to 65,536 characters (M2), up to four bytes each: more than
+/// MySQL's `TEXT` (64 KiB), so MySQL gets `MEDIUMTEXT`; elsewhere `TEXT` is unbounded.
+fn template_body(manager: &SchemaManager<'_>) -> ColumnDef {
+    if manager.get_database_backend() == DatabaseBackend::MySql {
+        ColumnDef::new(name("body"))
+            .custom(name("MEDIUMTEXT"))
+            .not_null()
+            .to_owned()
+    } else {
+        long_text(name("body"))
     }
 }

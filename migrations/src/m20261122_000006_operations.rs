@@ -3,7 +3,7 @@
 
 use crate::columns::{
     create_table, drop_tables, id_pk, index_on, instant, instant_null, long_text, long_text_null,
-    name, text, text_null, uuid,
+    name, text, text_null, uuid, uuid_null,
 };
 use sea_orm_migration::prelude::*;
 
@@ -106,9 +106,11 @@ impl MigrationTrait for Migration {
                         .not_null()
                         .primary_key(),
                 )
-                // The fencing id of the current holder.
-                .col(uuid(name("claim_id")))
-                .col(instant(name("leased_until")))
+                // The fencing id of the current holder; NULL while nobody holds the job.
+                .col(uuid_null(name("claim_id")))
+                .col(instant_null(name("leased_until")))
+                // When the job is due again; NULL: due now (never completed).
+                .col(instant_null(name("next_due_at")))
                 .col(instant_null(name("completed_at")))
                 .to_owned(),
         )

@@ -1,0 +1,8 @@
+//! Mail storage (M1–M4): the outgoing queue, the saved templates and the notification
+//! switches. Delivery (draining the queue) is the mail adapter's.
+
+mod notifications;
+mod queue;
+mod templates;
+
+pub(crate) use queue::enqueue_in;
