@@ -1,0 +1,11 @@
+//! The group, grant, audit and custom-field stores (G1–G5, P2, Z1, U8), with the fixtures
+//! they share.
+
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod fixtures;
+mod graph;
+mod links;
+mod records;
+mod removal;
