@@ -13,5 +13,7 @@ mod page;
 mod store;
 
 pub use store::{ConnectError, Store};
+mod audit;
+mod fields;
 mod grants;
 mod groups;

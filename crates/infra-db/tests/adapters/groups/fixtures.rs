@@ -11,6 +11,11 @@ use std::collections::BTreeSet;
 
 /// Inserts a valid user with this login ID.
 pub async fn user(store: &Store, login: &str) -> UserId {
+    user_with(store, login, "{}").await
+}
+
+/// Inserts a valid user with these attributes (JSON).
+pub async fn user_with(store: &Store, login: &str, attributes: &str) -> UserId {
     let id = UserId::new();
     let columns = [
         "id",
@@ -32,7 +37,7 @@ pub async fn user(store: &Store, login: &str) -> UserId {
             login.to_lowercase().into(),
             format!("User {login}").into(),
             "valid".into(),
-            "{}".into(),
+            attributes.into(),
             true.into(),
             1_700_000_000_000_000_i64.into(),
             1_700_000_000_000_000_i64.into(),
@@ -65,6 +70,17 @@ pub async fn coded_group(store: &Store, name: &str, code: &str) -> Group {
     let mut new = new_group(name);
     new.external_code = Some(ExternalCode::parse(code).unwrap());
     store.create(new).await.unwrap()
+}
+
+/// The stored `attributes` text of the row of `table` with this id.
+pub async fn attributes_of(store: &Store, table: &str, id: uuid::Uuid) -> String {
+    let query = Query::select()
+        .column(Alias::new("attributes"))
+        .from(Alias::new(table))
+        .and_where(Expr::col(Alias::new("id")).eq(id))
+        .to_owned();
+    let row = store.connection().query_one(&query).await.unwrap().unwrap();
+    row.try_get("", "attributes").unwrap()
 }
 
 /// Rows of `table` matching `column = value`.
