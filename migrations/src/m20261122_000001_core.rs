@@ -1,8 +1,9 @@
-//! The core tables: users and their credentials, groups, parent edges, memberships, grants
-//! with their scope groups, and integrations (whose life the user store also touches).
+//! The core tables: users and their credentials, groups, the group-graph version row, parent
+//! edges, memberships, grants with their scope groups, and integrations (whose life the user
+//! store also touches).
 
 use crate::columns::{
-    cascade, create_index, create_table, flag, id_pk, instant, instant_null, long_text,
+    cascade, create_index, create_table, flag, id_pk, instant, instant_null, long_text, number,
     number_null, text, text_null, uuid, uuid_null,
 };
 use sea_orm_migration::prelude::*;
@@ -44,6 +45,16 @@ enum Groups {
     NameKey,
     ExternalCode,
     Description,
+}
+
+/// One row (id 1) whose version every edge write bumps first: the conditional UPDATE takes
+/// a row lock that serializes edge writers on every backend, so two concurrent `add_parent`
+/// calls cannot both pass the cycle check (G3).
+#[derive(DeriveIden)]
+enum GroupGraph {
+    Table,
+    Id,
+    Version,
 }
 
 #[derive(DeriveIden)]
@@ -116,6 +127,7 @@ impl MigrationTrait for Migration {
             Grants::Table.into_iden(),
             Memberships::Table.into_iden(),
             GroupParents::Table.into_iden(),
+            GroupGraph::Table.into_iden(),
             Groups::Table.into_iden(),
             UserCredentials::Table.into_iden(),
             Users::Table.into_iden(),
@@ -248,6 +260,7 @@ async fn groups(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
             .unique(),
     )
     .await?;
+    graph_version(manager).await?;
     create_table(
         manager,
         Table::create()
@@ -320,6 +333,31 @@ async fn groups(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
             .col(Memberships::UserId),
     )
     .await
+}
+
+/// The graph-version row (see [`GroupGraph`]), created with its one row.
+async fn graph_version(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
+    create_table(
+        manager,
+        Table::create()
+            .table(GroupGraph::Table)
+            .col(
+                ColumnDef::new(GroupGraph::Id)
+                    .integer()
+                    .not_null()
+                    .primary_key(),
+            )
+            .col(number(GroupGraph::Version))
+            .to_owned(),
+    )
+    .await?;
+    let row = Query::insert()
+        .into_table(GroupGraph::Table)
+        .columns([GroupGraph::Id, GroupGraph::Version])
+        .values([1.into(), 0.into()])
+        .map_err(|e| DbErr::Custom(e.to_string()))?
+        .to_owned();
+    manager.exec_stmt(row).await
 }
 
 async fn grants(manager: &SchemaManager<'_>) -> Result<(), DbErr> {

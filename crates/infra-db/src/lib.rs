@@ -16,3 +16,7 @@ pub use store::{ConnectError, Store};
 mod jobs;
 mod mail;
 mod registration;
+mod audit;
+mod fields;
+mod grants;
+mod groups;

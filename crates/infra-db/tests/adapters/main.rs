@@ -10,4 +10,5 @@
 mod harness;
 
 mod joining;
+mod groups;
 mod schema;
