@@ -17,6 +17,7 @@ enum Users {
     LoginId,
     LoginKey,
     Name,
+    NameKey,
     Email,
     EmailKey,
     Status,
@@ -138,6 +139,9 @@ async fn users(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
             // The case-folded login ID (LoginId::key): the unique, case-insensitive key.
             .col(text(Users::LoginKey, 255))
             .col(text(Users::Name, 255))
+            // The lower-cased name, so the list's `q` filter folds case alike on every backend
+            // (SQLite's LOWER() folds ASCII only). Defaults to '' for rows written without it.
+            .col(text(Users::NameKey, 255).default(""))
             .col(text_null(Users::Email, 320))
             // The email with its domain lower-cased and its local part folded (U10 lookups).
             .col(text_null(Users::EmailKey, 320))

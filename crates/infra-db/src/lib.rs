@@ -13,3 +13,6 @@ mod page;
 mod store;
 
 pub use store::{ConnectError, Store};
+mod sessions;
+mod tokens;
+mod users;
