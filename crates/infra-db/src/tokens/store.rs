@@ -6,14 +6,14 @@ use super::row::{self, Column, Entity, insert_token, of_subject};
 use crate::Store;
 use crate::convert::micros;
 use crate::error::unexpected;
-use crate::users::tx::finish;
+use crate::users::tx::{begin_write, finish};
 use chrono::{DateTime, Utc};
 use roster_domain::ports::tokens::{OneTimeTokenStore, RedeemError, TokenStoreError};
 use roster_domain::registration::{
     OneTimeToken, OutgoingMail, TokenError, TokenHash, TokenPurpose, TokenSubject, check_redeem,
 };
+use sea_orm::DatabaseTransaction;
 use sea_orm::entity::prelude::*;
-use sea_orm::{DatabaseTransaction, TransactionTrait};
 
 #[async_trait::async_trait]
 impl OneTimeTokenStore for Store {
@@ -22,7 +22,7 @@ impl OneTimeTokenStore for Store {
         token: &OneTimeToken,
         outbox: &[OutgoingMail],
     ) -> Result<(), TokenStoreError> {
-        let txn = self.db().begin().await.map_err(unexpected)?;
+        let txn = begin_write(self.db()).await.map_err(unexpected)?;
         let outcome = issue(&txn, token, outbox).await;
         finish(txn, outcome).await
     }

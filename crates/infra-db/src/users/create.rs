@@ -1,19 +1,20 @@
 //! Creating a user (U1, U3, G2): the row, its first password and its memberships in one
 //! transaction; the unique indexes settle racing creations.
 
+use super::tx::begin_write;
 use super::{credential_row, membership_row, row};
 use crate::convert::{micros, stored_instant};
 use crate::error::{is_foreign_key, is_unique_on, unexpected};
 use roster_domain::ports::users::{CreateUserError, NewUser};
 use roster_domain::user::User;
-use sea_orm::{ActiveValue::Set, DatabaseConnection, DbErr, EntityTrait, TransactionTrait};
+use sea_orm::{ActiveValue::Set, DatabaseConnection, DbErr, EntityTrait};
 
 pub(super) async fn create(
     db: &DatabaseConnection,
     user: NewUser,
 ) -> Result<User, CreateUserError> {
     let row = row::new_row(&user)?;
-    let txn = db.begin().await.map_err(unexpected)?;
+    let txn = begin_write(db).await.map_err(unexpected)?;
     // Named before writing, so the common case says which group is gone; a group deleted
     // after this check still fails the insert by its foreign key (handled below).
     let missing = membership_row::first_missing_group(&txn, &user.group_ids).await;

@@ -3,7 +3,7 @@
 
 use super::credential_row::{self, Column, Entity as Credentials};
 use super::row::{self, Column as UserColumn, Entity as Users};
-use super::tx::finish;
+use super::tx::{begin_write, finish};
 use crate::Store;
 use crate::convert::micros;
 use crate::error::{store_error, unexpected};
@@ -18,7 +18,7 @@ use roster_domain::user::UserStatus;
 use sea_orm::ExprTrait;
 use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, DatabaseTransaction, TransactionTrait};
+use sea_orm::{ActiveValue::Set, DatabaseTransaction};
 
 #[async_trait::async_trait]
 impl CredentialStore for Store {
@@ -36,7 +36,7 @@ impl CredentialStore for Store {
         hash: PasswordHash,
         activate_pending: bool,
     ) -> Result<(), CredentialError> {
-        let txn = self.db().begin().await.map_err(unexpected)?;
+        let txn = begin_write(self.db()).await.map_err(unexpected)?;
         let outcome = set_password(&txn, user, hash, activate_pending).await;
         finish(txn, outcome).await
     }

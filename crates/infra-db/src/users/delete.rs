@@ -3,16 +3,16 @@
 //! frozen (as source) or removed (as target).
 
 use super::row::{Column, Entity};
-use super::tx::finish;
+use super::tx::{begin_write, finish};
 use crate::error::unexpected;
 use crate::integration_links::{mark_source_deleted, remove_for_target};
 use roster_domain::ids::UserId;
 use roster_domain::ports::users::UserWriteError;
 use sea_orm::entity::prelude::*;
-use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
 
 pub(super) async fn delete(db: &DatabaseConnection, id: UserId) -> Result<(), UserWriteError> {
-    let txn = db.begin().await.map_err(unexpected)?;
+    let txn = begin_write(db).await.map_err(unexpected)?;
     let outcome = apply(&txn, id).await;
     finish(txn, outcome).await
 }

@@ -2,7 +2,7 @@
 //! change ends, in one transaction.
 
 use super::row::{self, Column, Entity, email_key, name_key};
-use super::tx::finish;
+use super::tx::{begin_write, finish};
 use crate::convert::{micros, micros_opt, stored_instant, to_json};
 use crate::error::unexpected;
 use crate::sessions::row::end_all_for_user;
@@ -10,13 +10,13 @@ use crate::tokens::row::delete_credential_links;
 use roster_domain::ports::users::{UserUpdate, UserWriteError};
 use roster_domain::user::{User, UserStatus};
 use sea_orm::entity::prelude::*;
-use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
 
 pub(super) async fn update(
     db: &DatabaseConnection,
     update: UserUpdate,
 ) -> Result<User, UserWriteError> {
-    let txn = db.begin().await.map_err(unexpected)?;
+    let txn = begin_write(db).await.map_err(unexpected)?;
     let outcome = apply(&txn, update).await;
     finish(txn, outcome).await
 }
