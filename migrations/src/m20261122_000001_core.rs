@@ -141,7 +141,8 @@ async fn users(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
             .col(text(Users::Name, 255))
             // The lower-cased name, so the list's `q` filter folds case alike on every backend
             // (SQLite's LOWER() folds ASCII only). Defaults to '' for rows written without it.
-            .col(text(Users::NameKey, 255).default(""))
+            // Wider than the name: lower-casing may lengthen it (İ becomes two characters).
+            .col(text(Users::NameKey, 400).default(""))
             .col(text_null(Users::Email, 320))
             // The email with its domain lower-cased and its local part folded (U10 lookups).
             .col(text_null(Users::EmailKey, 320))

@@ -91,6 +91,11 @@ async fn u1_q_matches_login_name_and_email_ignoring_case(store: Store) {
     assert_eq!(logins(&store, search("%_o"), 10).await.0, ["fifty%_off!"]);
     assert_eq!(logins(&store, search("f!"), 10).await.0, ["fifty%_off!"]);
     assert!(logins(&store, search("_x"), 10).await.0.is_empty());
+    // The longest name whose lower-case form is longer than itself still fits its key.
+    let mut long = new_user("long");
+    long.name = DisplayName::parse(&"İ".repeat(200)).unwrap();
+    add(&store, long).await;
+    assert_eq!(logins(&store, search("İİ"), 10).await.0, ["long"]);
 }
 
 async fn p4_status_groups_and_visibility_narrow_the_list(store: Store) {
