@@ -18,6 +18,7 @@ enum Users {
     LoginId,
     LoginKey,
     Name,
+    NameKey,
     Email,
     EmailKey,
     Status,
@@ -150,6 +151,10 @@ async fn users(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
             // The case-folded login ID (LoginId::key): the unique, case-insensitive key.
             .col(text(Users::LoginKey, 255))
             .col(text(Users::Name, 255))
+            // The lower-cased name, so the list's `q` filter folds case alike on every backend
+            // (SQLite's LOWER() folds ASCII only). Defaults to '' for rows written without it.
+            // Wider than the name: lower-casing may lengthen it (İ becomes two characters).
+            .col(text(Users::NameKey, 400).default(""))
             .col(text_null(Users::Email, 320))
             // The email with its domain lower-cased and its local part folded (U10 lookups).
             .col(text_null(Users::EmailKey, 320))

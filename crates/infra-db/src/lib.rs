@@ -6,17 +6,20 @@
 //! the seam, and database errors become the ports' errors there (a unique violation becomes
 //! `…Taken`).
 
+mod audit;
 mod convert;
 mod error;
-mod integration_links;
-mod page;
-mod store;
-
-pub use store::{ConnectError, Store};
-mod jobs;
-mod mail;
-mod registration;
-mod audit;
 mod fields;
 mod grants;
 mod groups;
+mod integration_links;
+mod jobs;
+mod mail;
+mod page;
+mod registration;
+mod sessions;
+mod store;
+mod tokens;
+mod users;
+
+pub use store::{ConnectError, Store};

@@ -12,3 +12,4 @@ mod harness;
 mod joining;
 mod groups;
 mod schema;
+mod users;

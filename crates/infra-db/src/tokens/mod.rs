@@ -1,0 +1,8 @@
+//! Single-use links (U5, A2, U10): `OneTimeTokenStore` for [`Store`], and the token row other
+//! writers share.
+//!
+//! [`Store`]: crate::Store
+
+mod outbox;
+pub(crate) mod row;
+mod store;
