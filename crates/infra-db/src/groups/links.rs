@@ -3,18 +3,18 @@
 
 use super::entity::{Column, Entity};
 use super::graph_lock::lock_graph;
-use super::member_row::{USER_COLUMNS, user_of};
 use super::sql::{insert_row, statement};
 use crate::error::{Violation, is_foreign_key, store_error, unexpected, violation};
 use crate::page;
+use crate::users::row as user_row;
 use roster_domain::ids::{GroupId, UserId};
 use roster_domain::ports::groups::LinkError;
 use roster_domain::ports::{Page, PageRequest, StoreError};
 use roster_domain::user::User;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -187,25 +187,20 @@ pub(super) async fn members(
     let Ok(after) = page::after(request.cursor.as_deref()) else {
         return Ok(Page::empty());
     };
-    let users = table("users");
-    let memberships = table("memberships");
-    let mut query = Query::select();
-    for column in USER_COLUMNS {
-        query.column((users.clone(), table(column)));
-    }
-    query
-        .from(users.clone())
-        .inner_join(
-            memberships.clone(),
-            Expr::col((memberships.clone(), table("user_id"))).equals((users.clone(), table("id"))),
-        )
-        .and_where(Expr::col((memberships, table("group_id"))).eq(group.as_uuid()))
-        .order_by((users.clone(), table("id")), Order::Asc)
+    let direct_members = Query::select()
+        .column(table("user_id"))
+        .from(table("memberships"))
+        .and_where(Expr::col(table("group_id")).eq(group.as_uuid()))
+        .to_owned();
+    // The user store's own entity and mapping: a member reads exactly as `get` reads it.
+    let mut query = user_row::Entity::find()
+        .filter(user_row::Column::Id.in_subquery(direct_members))
+        .order_by_asc(user_row::Column::Id)
         .limit(page::fetch_limit(request.limit));
     if let Some(after) = after {
-        query.and_where(Expr::col((users, table("id"))).gt(after));
+        query = query.filter(user_row::Column::Id.gt(after));
     }
-    let rows = db.query_all(&query).await.map_err(store_error)?;
-    let members = rows.iter().map(user_of).collect::<Result<Vec<_>, _>>()?;
+    let rows = query.all(db).await.map_err(store_error)?;
+    let members = user_row::to_users(rows)?;
     Ok(page::page_of(members, request.limit, |u| u.id.as_uuid()))
 }

@@ -6,7 +6,6 @@ mod delete;
 mod entity;
 mod graph_lock;
 mod links;
-mod member_row;
 mod read;
 mod repository;
 mod rows;

@@ -6,5 +6,4 @@ mod codes;
 mod rows;
 mod settings;
 pub(crate) mod settings_doc;
-mod tokens;
 mod urls;

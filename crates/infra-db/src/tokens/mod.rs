@@ -3,6 +3,5 @@
 //!
 //! [`Store`]: crate::Store
 
-mod outbox;
 pub(crate) mod row;
 mod store;

@@ -1,11 +1,11 @@
 //! `OneTimeTokenStore` for the store: one live link per purpose and subject, redeemed by a
 //! conditional update so a link works once even when opened twice at the same moment.
 
-use super::outbox::{QueueError, queue_mail};
 use super::row::{self, Column, Entity, insert_token, of_subject};
 use crate::Store;
 use crate::convert::micros;
 use crate::error::unexpected;
+use crate::mail::enqueue_in;
 use crate::users::tx::{begin_write, finish};
 use chrono::{DateTime, Utc};
 use roster_domain::ports::tokens::{OneTimeTokenStore, RedeemError, TokenStoreError};
@@ -104,12 +104,9 @@ async fn issue(
         .map_err(unexpected)?;
     insert_token(txn, token).await.map_err(unexpected)?;
     for mail in outbox {
-        queue_mail(txn, mail, token.issued_at)
+        enqueue_in(txn, mail, token.issued_at)
             .await
-            .map_err(|error| match error {
-                QueueError::Encode(cause) => cause,
-                QueueError::Db(cause) => unexpected(cause),
-            })?;
+            .map_err(unexpected)?;
     }
     Ok(())
 }

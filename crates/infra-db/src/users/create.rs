@@ -7,7 +7,7 @@ use crate::convert::{micros, stored_instant};
 use crate::error::{is_foreign_key, is_unique_on, unexpected};
 use roster_domain::ports::users::{CreateUserError, NewUser};
 use roster_domain::user::User;
-use sea_orm::{ActiveValue::Set, DatabaseConnection, DbErr, EntityTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait};
 
 pub(super) async fn create(
     db: &DatabaseConnection,
@@ -20,7 +20,7 @@ pub(super) async fn create(
     let missing = membership_row::first_missing_group(&txn, &user.group_ids).await;
     let outcome = match missing {
         Ok(Some(group)) => Err(Refusal::Refused(CreateUserError::UnknownGroup(group))),
-        Ok(None) => write(&txn, &user, row).await.map_err(Refusal::Db),
+        Ok(None) => write_rows(&txn, &user, row).await.map_err(Refusal::Db),
         Err(error) => Err(Refusal::Db(error)),
     };
     match outcome {
@@ -44,8 +44,17 @@ enum Refusal {
     Db(DbErr),
 }
 
-async fn write(
-    txn: &sea_orm::DatabaseTransaction,
+/// Writes a new user's rows (the user, its first password, its memberships) on `conn`, a
+/// transaction the caller owns: the one way a user row is made, so every writer (this store,
+/// an approved application) fills the folded keys alike. A taken login ID fails on
+/// `ux_users_login_key`, a missing group on a foreign key.
+pub(crate) async fn insert_user(conn: &impl ConnectionTrait, user: &NewUser) -> Result<(), DbErr> {
+    let row = row::new_row(user).map_err(|e| DbErr::Custom(e.to_string()))?;
+    write_rows(conn, user, row).await
+}
+
+async fn write_rows(
+    txn: &impl ConnectionTrait,
     user: &NewUser,
     row: row::ActiveModel,
 ) -> Result<(), DbErr> {

@@ -2,7 +2,7 @@
 //!
 //! [`Store`]: crate::Store
 
-mod create;
+pub(crate) mod create;
 mod credential_row;
 mod credentials;
 mod delete;

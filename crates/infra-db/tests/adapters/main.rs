@@ -9,7 +9,7 @@
 #[macro_use]
 mod harness;
 
-mod joining;
 mod groups;
+mod joining;
 mod schema;
 mod users;

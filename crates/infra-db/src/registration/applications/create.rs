@@ -6,7 +6,7 @@ use crate::error::{is_foreign_key, is_unique_on, unexpected};
 use crate::mail::enqueue_in;
 use crate::registration::codes::{consume_in, parse_status};
 use crate::registration::rows::{application, application_group, code, url};
-use crate::registration::tokens::insert_token_row;
+use crate::tokens::row::insert_token;
 use roster_domain::Unexpected;
 use roster_domain::ports::registration::{
     ApplicationSubmission, ConsumeCodeError, CreateApplicationError,
@@ -30,7 +30,7 @@ pub(super) async fn create_in(
     }
     admit(txn, app, &submission.used_code).await?;
     insert_application(txn, app).await?;
-    insert_token_row(txn, &submission.activation)
+    insert_token(txn, &submission.activation)
         .await
         .map_err(unexpected)?;
     if let Some(mail) = &submission.mail {
