@@ -13,3 +13,4 @@ mod page;
 mod store;
 
 pub use store::{ConnectError, Store};
+mod imports;
