@@ -48,8 +48,7 @@ pub(super) async fn apply(
         let changed = conn.execute(&statement(part)?).await?.rows_affected();
         if changed != part.len() as u64 {
             // Someone wrote one of them between the read above and this update.
-            let line = part.first().map_or(0, |u| u.line);
-            return Err(conflict(line));
+            return Err(conflict(overtaken(conn, part).await?));
         }
     }
     let now = Utc::now();
@@ -75,6 +74,23 @@ pub(super) async fn apply(
         }),
     )
     .await
+}
+
+/// The line of the first row whose user no longer holds the `updated_at` it was decided
+/// on nor the one this batch wrote: the row another writer overtook.
+async fn overtaken(conn: &DatabaseTransaction, part: &[Update<'_>]) -> Result<u64, Failure> {
+    let now = stored_users(conn, part).await?;
+    let line = part
+        .iter()
+        .find(|u| {
+            now.get(&u.update.id.as_uuid()).is_none_or(|user| {
+                user.updated_at != u.update.expected_updated_at
+                    && user.updated_at != u.update.updated_at
+            })
+        })
+        .or(part.first())
+        .map_or(0, |u| u.line);
+    Ok(line)
 }
 
 /// The users as stored, read inside the writing transaction (`revokes_links` compares with
