@@ -23,3 +23,4 @@ mod tokens;
 mod users;
 
 pub use store::{ConnectError, Store};
+mod imports;

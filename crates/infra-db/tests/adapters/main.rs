@@ -11,5 +11,6 @@ mod harness;
 
 mod groups;
 mod joining;
+mod imports;
 mod schema;
 mod users;
