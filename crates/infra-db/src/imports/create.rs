@@ -5,18 +5,19 @@
 use super::mail::enqueue_mail_rows;
 use super::sql::insert_rows;
 use super::tokens::insert_token_rows;
-use super::user_row::email_key;
 use super::write::{Create, Failure};
 use crate::convert::{micros, micros_opt, to_json};
+use crate::users::row::{email_key, name_key};
 use chrono::Utc;
 use sea_orm::DatabaseTransaction;
 use sea_orm::sea_query::Expr;
 
-const USER_COLUMNS: [&str; 13] = [
+const USER_COLUMNS: [&str; 14] = [
     "id",
     "login_id",
     "login_key",
     "name",
+    "name_key",
     "email",
     "email_key",
     "status",
@@ -47,6 +48,7 @@ pub(super) async fn insert(
             Expr::val(user.login_id.as_str()),
             Expr::val(user.login_id.key()),
             Expr::val(user.name.as_str()),
+            Expr::val(name_key(&user.name)),
             Expr::val(user.email.as_ref().map(|e| e.as_str().to_owned())),
             Expr::val(user.email.as_ref().map(email_key)),
             Expr::val(user.status.as_str()),

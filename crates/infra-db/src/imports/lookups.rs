@@ -3,9 +3,9 @@
 
 use super::grant_rows::{Ancestry, grants_of};
 use super::sql::{MAX_BINDS, name};
-use super::user_row;
 use crate::error::{corrupt, store_error, unexpected};
 use crate::store::Store;
+use crate::users::row as user_row;
 use roster_domain::Unexpected;
 use roster_domain::authz::{Grant, Subject};
 use roster_domain::group::{ExternalCode, Group, GroupDescription, GroupName};

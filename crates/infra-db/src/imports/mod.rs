@@ -13,5 +13,4 @@ mod sink;
 mod sql;
 mod tokens;
 mod update;
-mod user_row;
 mod write;

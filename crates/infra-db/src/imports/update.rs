@@ -4,9 +4,10 @@
 
 use super::effects;
 use super::sql::name;
-use super::user_row::{self, email_key};
 use super::write::{Failure, Update};
 use crate::convert::{micros, micros_opt, to_json};
+use crate::users::row as user_row;
+use crate::users::row::{email_key, name_key};
 use chrono::Utc;
 use roster_domain::csv::RowError;
 use roster_domain::user::{User, UserStatus};
@@ -144,6 +145,10 @@ fn statement(part: &[Update<'_>]) -> Result<UpdateStatement, Failure> {
         .value(
             name("name"),
             by_id("name", &|_, u| u.update.fields.name.as_str().into()),
+        )
+        .value(
+            name("name_key"),
+            by_id("name_key", &|_, u| name_key(&u.update.fields.name).into()),
         )
         .value(
             name("email"),

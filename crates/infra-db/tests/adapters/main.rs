@@ -10,7 +10,7 @@
 mod harness;
 
 mod groups;
-mod joining;
 mod imports;
+mod joining;
 mod schema;
 mod users;

@@ -7,5 +7,6 @@
 mod fixtures;
 mod jobs;
 mod lookups;
+mod search;
 mod writes;
 mod writes_failures;
