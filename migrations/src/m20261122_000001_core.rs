@@ -3,7 +3,7 @@
 
 use crate::columns::{
     cascade, create_index, create_table, flag, id_pk, instant, instant_null, long_text,
-    number_null, text, text_null, uuid, uuid_null,
+    number, number_null, text, text_null, uuid, uuid_null,
 };
 use sea_orm_migration::prelude::*;
 
@@ -97,7 +97,14 @@ enum Integrations {
     CancelledAt,
     CancelledBy,
     Counts,
-    Plan,
+}
+
+#[derive(DeriveIden)]
+enum IntegrationPlanParts {
+    Table,
+    IntegrationId,
+    Part,
+    Body,
 }
 
 #[async_trait::async_trait]
@@ -111,6 +118,7 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in [
+            IntegrationPlanParts::Table.into_iden(),
             Integrations::Table.into_iden(),
             GrantScopeGroups::Table.into_iden(),
             Grants::Table.into_iden(),
@@ -453,9 +461,6 @@ async fn integrations(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
             .col(uuid_null(Integrations::CancelledBy))
             // IntegrationCounts, JSON.
             .col(long_text(Integrations::Counts))
-            // The applied plan, JSON: every row change with its before and after — the undo
-            // record a cancel consumes (I6).
-            .col(long_text(Integrations::Plan))
             .to_owned(),
     )
     .await?;
@@ -483,5 +488,35 @@ async fn integrations(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
         )
         .await?;
     }
-    Ok(())
+    integration_plan_parts(manager).await
+}
+
+/// The applied plan of each integration, JSON: every row change with its before and after —
+/// the undo record a cancel consumes (I6) and the details (I5). A plan moving 100k scores is
+/// tens of megabytes, beyond MySQL's `TEXT` (64 KiB) and its default packet size, so it is
+/// cut into numbered parts of at most 60,000 bytes, read back in order; one portable `TEXT`
+/// type serves every backend.
+async fn integration_plan_parts(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
+    create_table(
+        manager,
+        Table::create()
+            .table(IntegrationPlanParts::Table)
+            .col(uuid(IntegrationPlanParts::IntegrationId))
+            .col(number(IntegrationPlanParts::Part))
+            .col(long_text(IntegrationPlanParts::Body))
+            .primary_key(
+                Index::create()
+                    .col(IntegrationPlanParts::IntegrationId)
+                    .col(IntegrationPlanParts::Part),
+            )
+            // Removing an integration (I9) removes its plan.
+            .foreign_key(&mut cascade(
+                IntegrationPlanParts::Table,
+                IntegrationPlanParts::IntegrationId,
+                Integrations::Table,
+                Integrations::Id,
+            ))
+            .to_owned(),
+    )
+    .await
 }
