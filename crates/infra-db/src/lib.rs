@@ -13,5 +13,5 @@ mod page;
 mod store;
 
 pub use store::{ConnectError, Store};
-mod records;
 mod integrations;
+mod records;

@@ -17,7 +17,9 @@ use crate::error::{is_unique_on, unexpected};
 use crate::records::{WriteError, records_of, write_changes};
 use crate::store::Store;
 use roster_domain::ids::UserId;
-use roster_domain::integration::{Integration, IntegrationPlan, IntegrationState, plan_integration};
+use roster_domain::integration::{
+    Integration, IntegrationPlan, IntegrationState, plan_integration,
+};
 use roster_domain::ports::integrations::ApplyError;
 use roster_domain::user::UserStatus;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, LockType, Order, Query};
@@ -105,13 +107,22 @@ async fn claim_source(
         return Err(ApplyError::Conflict);
     }
     let live = Some(IntegrationState::Live);
-    if exists(txn, "live_source_id", source, None).await.map_err(db_error)? {
+    if exists(txn, "live_source_id", source, None)
+        .await
+        .map_err(db_error)?
+    {
         return Err(ApplyError::SourceAlreadyIntegrated);
     }
-    if exists(txn, "live_source_id", target, None).await.map_err(db_error)? {
+    if exists(txn, "live_source_id", target, None)
+        .await
+        .map_err(db_error)?
+    {
         return Err(ApplyError::TargetIsSource);
     }
-    if exists(txn, "target_user_id", source, live).await.map_err(db_error)? {
+    if exists(txn, "target_user_id", source, live)
+        .await
+        .map_err(db_error)?
+    {
         return Err(ApplyError::SourceIsTarget);
     }
     let row = integration::ActiveModel::from(model_of(integration)?);
@@ -137,9 +148,15 @@ impl Store {
             return Err(ApplyError::Conflict);
         }
         let changes = plan.changes();
-        write_changes(&txn, &changes.scores).await.map_err(write_error)?;
-        write_changes(&txn, &changes.badges).await.map_err(write_error)?;
-        write_changes(&txn, &changes.access_log).await.map_err(write_error)?;
+        write_changes(&txn, &changes.scores)
+            .await
+            .map_err(write_error)?;
+        write_changes(&txn, &changes.badges)
+            .await
+            .map_err(write_error)?;
+        write_changes(&txn, &changes.access_log)
+            .await
+            .map_err(write_error)?;
         plans::save(&txn, integration.id, plan).await?;
         txn.commit().await.map_err(db_error)
     }

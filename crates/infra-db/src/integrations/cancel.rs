@@ -38,10 +38,7 @@ fn write_error(error: WriteError) -> CancelError {
     }
 }
 
-async fn load(
-    txn: &DatabaseTransaction,
-    id: IntegrationId,
-) -> Result<Integration, CancelError> {
+async fn load(txn: &DatabaseTransaction, id: IntegrationId) -> Result<Integration, CancelError> {
     let row = integration::Entity::find_by_id(id.as_uuid())
         .lock_exclusive()
         .one(txn)
@@ -69,7 +66,11 @@ async fn mark_cancelled(
         .and_where(Expr::col(column("id")).eq(integration.id.as_uuid()))
         .and_where(Expr::col(column("state")).eq(IntegrationState::Live.as_str()))
         .to_owned();
-    let updated = txn.execute(&update).await.map_err(db_error)?.rows_affected();
+    let updated = txn
+        .execute(&update)
+        .await
+        .map_err(db_error)?
+        .rows_affected();
     if updated == 1 {
         return Ok(());
     }
@@ -120,9 +121,15 @@ impl Store {
         let current = current_rows(&txn, &undo).await?;
         let cancel = plan_cancel(&undo, &current);
         let changes = cancel.changes();
-        write_changes(&txn, &changes.scores).await.map_err(write_error)?;
-        write_changes(&txn, &changes.badges).await.map_err(write_error)?;
-        write_changes(&txn, &changes.access_log).await.map_err(write_error)?;
+        write_changes(&txn, &changes.scores)
+            .await
+            .map_err(write_error)?;
+        write_changes(&txn, &changes.badges)
+            .await
+            .map_err(write_error)?;
+        write_changes(&txn, &changes.access_log)
+            .await
+            .map_err(write_error)?;
         txn.commit().await.map_err(db_error)?;
         Ok(CancelOutcome {
             integration,

@@ -12,8 +12,8 @@ use roster_domain::ids::UserId;
 use roster_domain::integration::{AccessLogEntry, BadgeAward, Certificate, Score, UserRecords};
 use roster_domain::ports::records::{AddRecordError, LearningRecords, RecordsError};
 use roster_domain::ports::{Page, PageRequest};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::ConnectionTrait;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 
 impl From<PageError> for RecordsError {
     fn from(error: PageError) -> Self {
@@ -95,7 +95,10 @@ impl LearningRecords for Store {
     ) -> Result<Page<BadgeAward>, RecordsError> {
         let key = |b: &BadgeAward| key_of(b.awarded_at, b.id.as_uuid());
         let filter = owned_by(user);
-        Ok(newest_page::<badge_award::Entity, _>(self.db(), filter, "awarded_at", page, key).await?)
+        Ok(
+            newest_page::<badge_award::Entity, _>(self.db(), filter, "awarded_at", page, key)
+                .await?,
+        )
     }
 
     async fn list_certificates(
@@ -105,7 +108,10 @@ impl LearningRecords for Store {
     ) -> Result<Page<Certificate>, RecordsError> {
         let key = |c: &Certificate| key_of(c.issued_at, c.id.as_uuid());
         let filter = owned_by(user);
-        Ok(newest_page::<certificate::Entity, _>(self.db(), filter, "issued_at", page, key).await?)
+        Ok(
+            newest_page::<certificate::Entity, _>(self.db(), filter, "issued_at", page, key)
+                .await?,
+        )
     }
 
     async fn list_access_log(

@@ -8,8 +8,8 @@ use crate::error::corrupt;
 use roster_domain::Unexpected;
 use roster_domain::ids::{AccessLogId, BadgeAwardId, CertificateId, ScoreId, UserId};
 use roster_domain::integration::{
-    AccessLogEntry, BadgeAward, BadgeKey, Certificate, CertificateKey, MaterialId, QuizMode,
-    Score, ScoreStatus, ScoreValue,
+    AccessLogEntry, BadgeAward, BadgeKey, Certificate, CertificateKey, MaterialId, QuizMode, Score,
+    ScoreStatus, ScoreValue,
 };
 
 fn count<T: TryFrom<i64>>(what: &str, value: i64) -> Result<T, Unexpected> {

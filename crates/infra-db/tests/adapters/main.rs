@@ -5,4 +5,5 @@
 #[macro_use]
 mod harness;
 
+mod integrations;
 mod schema;
