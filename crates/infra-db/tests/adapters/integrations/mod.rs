@@ -5,6 +5,8 @@
 // allow-*-in-tests covers only `#[test]` functions, not a test binary's helper modules.)
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod atomic;
 mod fixtures;
 mod flow;
 mod records;
+mod roundtrip;
