@@ -29,14 +29,6 @@ impl MigrationTrait for Migration {
             ],
         )
         .await?;
-        index_on(
-            manager,
-            "ix_scores_user_material",
-            "scores",
-            &["user_id", "material_id"],
-            false,
-        )
-        .await?;
         owned_table(
             manager,
             "badge_awards",

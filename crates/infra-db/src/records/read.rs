@@ -8,7 +8,7 @@ use roster_domain::ids::UserId;
 use roster_domain::integration::{RecordSet, Row, UndoRecord, UserRecords};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait};
 use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
 /// Ids per `IN (…)` list when reading by id.
@@ -60,8 +60,38 @@ where
     Ok(found)
 }
 
-fn keyed<T: Row>(rows: Vec<T>) -> BTreeMap<T::Id, T> {
-    rows.into_iter().map(|r| (r.id(), r)).collect()
+/// The current rows of `snapshots`' ids: first every row of the two accounts (one indexed
+/// read), then by id only the few found elsewhere or gone — 100k ids read by id would cost
+/// ten large `IN` lists.
+async fn current<E, T>(
+    conn: &impl ConnectionTrait,
+    owners: &Expr,
+    snapshots: &[T],
+    uuid: impl Fn(&T) -> Uuid,
+) -> Result<BTreeMap<T::Id, T>, Unexpected>
+where
+    E: EntityTrait,
+    T: Row + TryFrom<E::Model, Error = Unexpected>,
+{
+    if snapshots.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let wanted: BTreeSet<T::Id> = snapshots.iter().map(Row::id).collect();
+    let mut found: BTreeMap<T::Id, T> = rows::<E, T>(conn, owners.clone())
+        .await?
+        .into_iter()
+        .filter(|r| wanted.contains(&r.id()))
+        .map(|r| (r.id(), r))
+        .collect();
+    let elsewhere: Vec<Uuid> = snapshots
+        .iter()
+        .filter(|s| !found.contains_key(&s.id()))
+        .map(uuid)
+        .collect();
+    for row in by_ids::<E, T>(conn, &elsewhere).await? {
+        found.insert(row.id(), row);
+    }
+    Ok(found)
 }
 
 /// I6: the current rows of every id `undo` names, wherever they are now (absent: deleted).
@@ -69,13 +99,17 @@ pub(crate) async fn current_rows(
     conn: &impl ConnectionTrait,
     undo: &UndoRecord,
 ) -> Result<RecordSet, Unexpected> {
-    let score_ids: Vec<Uuid> = undo.scores.iter().map(|r| r.id.as_uuid()).collect();
-    let badge_ids: Vec<Uuid> = undo.badges.iter().map(|r| r.id.as_uuid()).collect();
-    let log_ids: Vec<Uuid> = undo.access_log.iter().map(|r| r.id.as_uuid()).collect();
+    let accounts = [undo.source_user_id.as_uuid(), undo.target_user_id.as_uuid()];
+    let owners = Expr::col(Alias::new("user_id")).is_in(accounts);
     Ok(RecordSet {
-        scores: keyed(by_ids::<score::Entity, _>(conn, &score_ids).await?),
-        badges: keyed(by_ids::<badge_award::Entity, _>(conn, &badge_ids).await?),
+        scores: current::<score::Entity, _>(conn, &owners, &undo.scores, |r| r.id.as_uuid())
+            .await?,
+        badges: current::<badge_award::Entity, _>(conn, &owners, &undo.badges, |r| r.id.as_uuid())
+            .await?,
         certificates: BTreeMap::new(),
-        access_log: keyed(by_ids::<access_log::Entity, _>(conn, &log_ids).await?),
+        access_log: current::<access_log::Entity, _>(conn, &owners, &undo.access_log, |r| {
+            r.id.as_uuid()
+        })
+        .await?,
     })
 }

@@ -8,5 +8,6 @@
 mod atomic;
 mod fixtures;
 mod flow;
+mod list;
 mod records;
 mod roundtrip;
