@@ -109,7 +109,14 @@ enum Integrations {
     CancelledAt,
     CancelledBy,
     Counts,
-    Plan,
+}
+
+#[derive(DeriveIden)]
+enum IntegrationPlanParts {
+    Table,
+    IntegrationId,
+    Part,
+    Body,
 }
 
 #[async_trait::async_trait]
@@ -123,6 +130,7 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in [
+            IntegrationPlanParts::Table.into_iden(),
             Integrations::Table.into_iden(),
             GrantScopeGroups::Table.into_iden(),
             Grants::Table.into_iden(),
@@ -496,9 +504,6 @@ async fn integrations(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
             .col(uuid_null(Integrations::CancelledBy))
             // IntegrationCounts, JSON.
             .col(long_text(Integrations::Counts))
-            // The applied plan, JSON: every row change with its before and after — the undo
-            // record a cancel consumes (I6).
-            .col(long_text(Integrations::Plan))
             .to_owned(),
     )
     .await?;
@@ -526,5 +531,35 @@ async fn integrations(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
         )
         .await?;
     }
-    Ok(())
+    integration_plan_parts(manager).await
+}
+
+/// The applied plan of each integration, JSON: every row change with its before and after —
+/// the undo record a cancel consumes (I6) and the details (I5). A plan moving 100k scores is
+/// tens of megabytes, beyond MySQL's `TEXT` (64 KiB) and its default packet size, so it is
+/// cut into numbered parts of at most 60,000 bytes, read back in order; one portable `TEXT`
+/// type serves every backend.
+async fn integration_plan_parts(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
+    create_table(
+        manager,
+        Table::create()
+            .table(IntegrationPlanParts::Table)
+            .col(uuid(IntegrationPlanParts::IntegrationId))
+            .col(number(IntegrationPlanParts::Part))
+            .col(long_text(IntegrationPlanParts::Body))
+            .primary_key(
+                Index::create()
+                    .col(IntegrationPlanParts::IntegrationId)
+                    .col(IntegrationPlanParts::Part),
+            )
+            // Removing an integration (I9) removes its plan.
+            .foreign_key(&mut cascade(
+                IntegrationPlanParts::Table,
+                IntegrationPlanParts::IntegrationId,
+                Integrations::Table,
+                Integrations::Id,
+            ))
+            .to_owned(),
+    )
+    .await
 }

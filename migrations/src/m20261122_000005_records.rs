@@ -16,6 +16,7 @@ impl MigrationTrait for Migration {
         owned_table(
             manager,
             "scores",
+            "studied_at",
             vec![
                 text(name("material_id"), 128),
                 number(name("attempt")),
@@ -28,23 +29,17 @@ impl MigrationTrait for Migration {
             ],
         )
         .await?;
-        index_on(
-            manager,
-            "ix_scores_user_material",
-            "scores",
-            &["user_id", "material_id"],
-            false,
-        )
-        .await?;
         owned_table(
             manager,
             "badge_awards",
+            "awarded_at",
             vec![text(name("badge_id"), 128), instant(name("awarded_at"))],
         )
         .await?;
         owned_table(
             manager,
             "certificates",
+            "issued_at",
             vec![
                 text(name("certificate_key"), 128),
                 text_null(name("material_id"), 128),
@@ -55,6 +50,7 @@ impl MigrationTrait for Migration {
         owned_table(
             manager,
             "access_log",
+            "at",
             vec![
                 instant(name("at")),
                 text_null(name("ip"), 64),
@@ -97,10 +93,12 @@ impl MigrationTrait for Migration {
 }
 
 /// A record table: its id, its owner (deleted with the user) and `columns`, with the
-/// (user, id) index that pages a user's records and finds them for an integration.
+/// (user, `newest`, id) index that pages a user's records newest first (`newest` is the
+/// record's instant) and finds them for an integration.
 async fn owned_table(
     manager: &SchemaManager<'_>,
     table: &'static str,
+    newest: &'static str,
     columns: Vec<ColumnDef>,
 ) -> Result<(), DbErr> {
     let mut statement = Table::create();
@@ -124,5 +122,5 @@ async fn owned_table(
         "certificates" => "ix_certificates_user_id",
         _ => "ix_access_log_user_id",
     };
-    index_on(manager, index, table, &["user_id", "id"], false).await
+    index_on(manager, index, table, &["user_id", newest, "id"], false).await
 }

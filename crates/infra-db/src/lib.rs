@@ -12,10 +12,13 @@ mod error;
 mod fields;
 mod grants;
 mod groups;
+mod imports;
 mod integration_links;
+mod integrations;
 mod jobs;
 mod mail;
 mod page;
+mod records;
 mod registration;
 mod sessions;
 mod store;
@@ -23,4 +26,3 @@ mod tokens;
 mod users;
 
 pub use store::{ConnectError, Store};
-mod imports;

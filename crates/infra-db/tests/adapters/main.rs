@@ -11,6 +11,7 @@ mod harness;
 
 mod groups;
 mod imports;
+mod integrations;
 mod joining;
 mod schema;
 mod users;

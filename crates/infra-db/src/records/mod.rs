@@ -1,0 +1,17 @@
+//! Learning records (L1): the four record tables, their conversions both ways, the
+//! `LearningRecords` port, the expiry purge's bookkeeping (U6), and the bulk reads and writes
+//! an integration and its cancel are made of.
+
+mod cells;
+mod cursor;
+mod entities;
+mod learning;
+mod listing;
+mod purge;
+mod read;
+mod rows;
+mod write;
+
+pub(crate) use listing::{PageError, key_of, newest_page};
+pub(crate) use read::{current_rows, records_of};
+pub(crate) use write::{WriteError, write_changes};
