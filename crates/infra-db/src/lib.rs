@@ -23,6 +23,7 @@ mod registration;
 mod sessions;
 mod store;
 mod tokens;
+mod tx;
 mod users;
 
 pub use store::{ConnectError, Store};

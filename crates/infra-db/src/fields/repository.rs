@@ -5,13 +5,12 @@ use super::values::remove_values;
 use crate::convert::{from_json, micros, to_json};
 use crate::error::{Violation, store_error, unexpected, violation};
 use crate::store::Store;
+use crate::tx::begin_write;
 use roster_domain::ports::StoreError;
 use roster_domain::ports::fields::{FieldWriteError, UserFieldRepository};
 use roster_domain::user::{FieldDefinition, FieldKey};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 fn definition_of(row: &Model) -> Result<FieldDefinition, StoreError> {
     Ok(from_json("field definition", &row.definition)?)
@@ -69,7 +68,7 @@ impl UserFieldRepository for Store {
     }
 
     async fn delete(&self, key: &FieldKey) -> Result<(), FieldWriteError> {
-        let txn = self.db().begin().await.map_err(unexpected)?;
+        let txn = begin_write(self.db()).await.map_err(unexpected)?;
         let deleted = Entity::delete_by_id(key.as_str().to_owned())
             .exec(&txn)
             .await

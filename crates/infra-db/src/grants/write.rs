@@ -5,13 +5,12 @@ use super::entity::{ActiveModel, Entity};
 use super::key::{scope_key, subject_key};
 use crate::error::{is_foreign_key, is_unique_on, unexpected};
 use crate::groups::sql::CHUNK;
+use crate::tx::begin_write;
 use roster_domain::authz::{Grant, NewGrant, Scope, Subject};
 use roster_domain::ids::{GrantId, GroupId};
 use roster_domain::ports::grants::{CreateGrantError, DeleteGrantError};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait};
 use uuid::Uuid;
 
 /// Stores the grant and its scope groups.
@@ -37,7 +36,7 @@ pub(super) async fn create(
         Scope::Groups { group_ids } => group_ids.iter().copied().collect(),
         Scope::All | Scope::MemberGroups => Vec::new(),
     };
-    let txn = db.begin().await.map_err(unexpected)?;
+    let txn = begin_write(db).await.map_err(unexpected)?;
     Entity::insert(row)
         .exec_without_returning(&txn)
         .await
@@ -115,7 +114,7 @@ async fn missing_group(
 
 /// Deletes the grant with its scope rows.
 pub(super) async fn delete(db: &DatabaseConnection, id: GrantId) -> Result<(), DeleteGrantError> {
-    let txn = db.begin().await.map_err(unexpected)?;
+    let txn = begin_write(db).await.map_err(unexpected)?;
     let scope_rows = Query::delete()
         .from_table(Alias::new("grant_scope_groups"))
         .and_where(Expr::col(Alias::new("grant_id")).eq(id.as_uuid()))

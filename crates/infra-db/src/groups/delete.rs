@@ -5,10 +5,11 @@ use super::graph_lock::lock_graph;
 use super::links::existing_groups;
 use crate::error::unexpected;
 use crate::grants::rescope;
+use crate::tx::begin_write;
 use roster_domain::ids::GroupId;
 use roster_domain::ports::groups::GroupWriteError;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, EntityTrait};
 use uuid::Uuid;
 
 fn name(text: &'static str) -> Alias {
@@ -21,7 +22,7 @@ fn name(text: &'static str) -> Alias {
 /// a backend enforcing them, and because shrunk scopes need their keys recomputed.
 pub(super) async fn delete(db: &DatabaseConnection, id: GroupId) -> Result<(), GroupWriteError> {
     let group = id.as_uuid();
-    let txn = db.begin().await.map_err(unexpected)?;
+    let txn = begin_write(db).await.map_err(unexpected)?;
     lock_graph(&txn).await.map_err(unexpected)?;
     if existing_groups(&txn, &[group])
         .await

@@ -6,6 +6,7 @@ use super::graph_lock::lock_graph;
 use super::sql::{insert_row, statement};
 use crate::error::{Violation, is_foreign_key, store_error, unexpected, violation};
 use crate::page;
+use crate::tx::begin_write;
 use crate::users::row as user_row;
 use roster_domain::ids::{GroupId, UserId};
 use roster_domain::ports::groups::LinkError;
@@ -14,7 +15,7 @@ use roster_domain::user::User;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
 };
 use uuid::Uuid;
 
@@ -28,7 +29,7 @@ pub(super) async fn add_parent(
     child: GroupId,
     parent: GroupId,
 ) -> Result<(), LinkError> {
-    let txn = db.begin().await.map_err(unexpected)?;
+    let txn = begin_write(db).await.map_err(unexpected)?;
     lock_graph(&txn).await.map_err(unexpected)?;
     let present = existing_groups(&txn, &[child.as_uuid(), parent.as_uuid()])
         .await
@@ -119,7 +120,7 @@ pub(super) async fn remove_parent(
     child: GroupId,
     parent: GroupId,
 ) -> Result<bool, StoreError> {
-    let txn = db.begin().await.map_err(store_error)?;
+    let txn = begin_write(db).await.map_err(store_error)?;
     lock_graph(&txn).await.map_err(store_error)?;
     let delete = Query::delete()
         .from_table(table("group_parents"))

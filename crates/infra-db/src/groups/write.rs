@@ -5,12 +5,13 @@ use super::graph_lock::lock_graph;
 use super::rows::row_of;
 use super::sql::insert_row;
 use crate::error::{is_foreign_key, is_unique_on, unexpected};
+use crate::tx::begin_write;
 use roster_domain::group::Group;
 use roster_domain::ports::groups::{GroupWriteError, NewGroup};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, TransactionTrait,
+    QueryFilter,
 };
 
 /// A unique violation as the port's error.
@@ -36,7 +37,7 @@ pub(super) async fn create(
         description: new.description,
     };
     let row: Model = row_of(&group);
-    let txn = db.begin().await.map_err(unexpected)?;
+    let txn = begin_write(db).await.map_err(unexpected)?;
     if !new.parent_ids.is_empty() {
         // Edge writers take the graph lock first (see graph_lock).
         lock_graph(&txn).await.map_err(unexpected)?;

@@ -4,11 +4,12 @@
 use super::write::write_chunk_in;
 use crate::error::store_error;
 use crate::store::Store;
+use crate::tx::begin_write;
 use roster_domain::ports::StoreError;
 use roster_domain::ports::imports::{
     ImportSink, ImportTxn, ImportWriteError, LineWrite, WriteMode,
 };
-use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
 
 #[async_trait::async_trait]
 impl ImportSink for Store {
@@ -43,7 +44,9 @@ impl ImportTxn for StoreImportTxn {
             WriteMode::AllOrNothing => {
                 let txn = match self.open.take() {
                     Some(txn) => txn,
-                    None => self.db.begin().await.map_err(crate::error::unexpected)?,
+                    None => begin_write(&self.db)
+                        .await
+                        .map_err(crate::error::unexpected)?,
                 };
                 let written = write_chunk_in(&txn, rows).await;
                 // Kept open either way: after a refusal the service drops the pass, which

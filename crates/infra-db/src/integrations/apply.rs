@@ -16,6 +16,7 @@ use super::row::model_of;
 use crate::error::{is_unique_on, unexpected};
 use crate::records::{WriteError, records_of, write_changes};
 use crate::store::Store;
+use crate::tx::begin_write;
 use roster_domain::ids::UserId;
 use roster_domain::integration::{
     Integration, IntegrationPlan, IntegrationState, plan_integration,
@@ -23,7 +24,7 @@ use roster_domain::integration::{
 use roster_domain::ports::integrations::ApplyError;
 use roster_domain::user::UserStatus;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, LockType, Order, Query};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait};
 
 fn db_error(error: DbErr) -> ApplyError {
     if is_unique_on(&error, "live_source") {
@@ -140,7 +141,7 @@ impl Store {
         plan: &IntegrationPlan,
         integration: &Integration,
     ) -> Result<(), ApplyError> {
-        let txn = self.db().begin().await.map_err(db_error)?;
+        let txn = begin_write(self.db()).await.map_err(db_error)?;
         claim_source(&txn, plan, integration).await?;
         let source = records_of(&txn, plan.source_user_id()).await?;
         let target = records_of(&txn, plan.target_user_id()).await?;

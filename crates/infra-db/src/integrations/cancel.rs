@@ -12,6 +12,7 @@ use crate::convert::{micros, stored_instant};
 use crate::error::unexpected;
 use crate::records::{WriteError, current_rows, write_changes};
 use crate::store::Store;
+use crate::tx::begin_write;
 use chrono::{DateTime, Utc};
 use roster_domain::Unexpected;
 use roster_domain::ids::{IntegrationId, UserId};
@@ -21,8 +22,7 @@ use roster_domain::integration::{
 use roster_domain::ports::integrations::{CancelError, CancelOutcome};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
-    QuerySelect, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QuerySelect,
 };
 
 fn db_error(error: DbErr) -> CancelError {
@@ -111,7 +111,7 @@ impl Store {
         at: DateTime<Utc>,
         by: UserId,
     ) -> Result<CancelOutcome, CancelError> {
-        let txn = self.db().begin().await.map_err(db_error)?;
+        let txn = begin_write(self.db()).await.map_err(db_error)?;
         let mut integration = load(&txn, id).await?;
         integration.handle(IntegrationEvent::Cancel, stored_instant(at), by)?;
         mark_cancelled(&txn, &integration).await?;

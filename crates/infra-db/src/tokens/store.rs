@@ -6,7 +6,7 @@ use crate::Store;
 use crate::convert::micros;
 use crate::error::unexpected;
 use crate::mail::enqueue_in;
-use crate::users::tx::{begin_write, finish};
+use crate::tx::{begin_write, finish};
 use chrono::{DateTime, Utc};
 use roster_domain::ports::tokens::{OneTimeTokenStore, RedeemError, TokenStoreError};
 use roster_domain::registration::{

@@ -1,10 +1,10 @@
 //! Creating a user (U1, U3, G2): the row, its first password and its memberships in one
 //! transaction; the unique indexes settle racing creations.
 
-use super::tx::begin_write;
 use super::{credential_row, membership_row, row};
 use crate::convert::{micros, stored_instant};
 use crate::error::{is_foreign_key, is_unique_on, unexpected};
+use crate::tx::begin_write;
 use roster_domain::ports::users::{CreateUserError, NewUser};
 use roster_domain::user::User;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait};

@@ -3,12 +3,12 @@
 
 use super::credential_row::{self, Column, Entity as Credentials};
 use super::row::{self, Column as UserColumn, Entity as Users};
-use super::tx::{begin_write, finish};
 use crate::Store;
 use crate::convert::micros;
 use crate::error::{store_error, unexpected};
 use crate::sessions::row::end_all_for_user;
 use crate::tokens::row::delete_credential_links;
+use crate::tx::{begin_write, finish};
 use chrono::Utc;
 use roster_domain::ids::UserId;
 use roster_domain::ports::StoreError;

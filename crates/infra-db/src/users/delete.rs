@@ -3,9 +3,9 @@
 //! frozen (as source) or removed (as target).
 
 use super::row::{Column, Entity};
-use super::tx::{begin_write, finish};
 use crate::error::unexpected;
 use crate::integration_links::{mark_source_deleted, remove_for_target};
+use crate::tx::{begin_write, finish};
 use roster_domain::ids::UserId;
 use roster_domain::ports::users::UserWriteError;
 use sea_orm::entity::prelude::*;

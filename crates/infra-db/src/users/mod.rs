@@ -10,5 +10,4 @@ mod list;
 pub(crate) mod membership_row;
 mod repository;
 pub(crate) mod row;
-pub(crate) mod tx;
 mod update;

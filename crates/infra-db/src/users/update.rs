@@ -2,11 +2,11 @@
 //! change ends, in one transaction.
 
 use super::row::{self, Column, Entity, email_key, name_key};
-use super::tx::{begin_write, finish};
 use crate::convert::{micros, micros_opt, stored_instant, to_json};
 use crate::error::unexpected;
 use crate::sessions::row::end_all_for_user;
 use crate::tokens::row::delete_credential_links;
+use crate::tx::{begin_write, finish};
 use roster_domain::ports::users::{UserUpdate, UserWriteError};
 use roster_domain::user::{User, UserStatus};
 use sea_orm::entity::prelude::*;

@@ -9,6 +9,7 @@ use crate::convert::micros;
 use crate::error::unexpected;
 use crate::registration::rows::application;
 use crate::store::Store;
+use crate::tx::begin_write;
 use chrono::{DateTime, Utc};
 use roster_domain::ids::ApplicationId;
 use roster_domain::ports::registration::{
@@ -20,7 +21,7 @@ use roster_domain::registration::{
     Application, ApplicationStatus, ApplicationUpdate, OutgoingMail,
 };
 use roster_domain::user::LoginId;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 #[async_trait::async_trait]
 impl ApplicationRepository for Store {
@@ -28,7 +29,7 @@ impl ApplicationRepository for Store {
         &self,
         submission: &ApplicationSubmission,
     ) -> Result<(), CreateApplicationError> {
-        let txn = self.db().begin().await.map_err(unexpected)?;
+        let txn = begin_write(self.db()).await.map_err(unexpected)?;
         create::create_in(&txn, submission).await?;
         txn.commit().await.map_err(unexpected)?;
         Ok(())
@@ -71,7 +72,7 @@ impl ApplicationRepository for Store {
         update: &ApplicationUpdate,
         outbox: &[OutgoingMail],
     ) -> Result<(), TransitionError> {
-        let txn = self.db().begin().await.map_err(unexpected)?;
+        let txn = begin_write(self.db()).await.map_err(unexpected)?;
         transition::transition_in(&txn, update, outbox).await?;
         txn.commit().await.map_err(unexpected)?;
         Ok(())

@@ -7,6 +7,7 @@ use super::codes::consume_in;
 use super::rows::url;
 use crate::error::unexpected;
 use crate::store::Store;
+use crate::tx::begin_write;
 use chrono::{DateTime, Utc};
 use roster_domain::ids::{GroupId, RegistrationUrlId};
 use roster_domain::ports::registration::{
@@ -14,12 +15,12 @@ use roster_domain::ports::registration::{
 };
 use roster_domain::ports::{Page, PageRequest};
 use roster_domain::registration::{CodeText, RegistrationUrl, UrlStatus, UrlToken};
-use sea_orm::{ColumnTrait, TransactionTrait};
+use sea_orm::ColumnTrait;
 
 #[async_trait::async_trait]
 impl RegistrationUrlRepository for Store {
     async fn create(&self, new: &RegistrationUrl) -> Result<(), UrlRepositoryError> {
-        let txn = self.db().begin().await.map_err(unexpected)?;
+        let txn = begin_write(self.db()).await.map_err(unexpected)?;
         write::create(&txn, new).await?;
         txn.commit().await.map_err(unexpected)?;
         Ok(())
@@ -55,7 +56,7 @@ impl RegistrationUrlRepository for Store {
     }
 
     async fn update(&self, edited: &RegistrationUrl) -> Result<(), UrlRepositoryError> {
-        let txn = self.db().begin().await.map_err(unexpected)?;
+        let txn = begin_write(self.db()).await.map_err(unexpected)?;
         write::update(&txn, edited).await?;
         txn.commit().await.map_err(unexpected)?;
         Ok(())
@@ -66,7 +67,7 @@ impl RegistrationUrlRepository for Store {
         ids: &[RegistrationUrlId],
         status: UrlStatus,
     ) -> Result<Vec<RegistrationUrlId>, UrlRepositoryError> {
-        let txn = self.db().begin().await.map_err(unexpected)?;
+        let txn = begin_write(self.db()).await.map_err(unexpected)?;
         let existing = write::set_status(&txn, ids, status).await?;
         txn.commit().await.map_err(unexpected)?;
         Ok(existing)
