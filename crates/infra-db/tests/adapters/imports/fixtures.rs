@@ -162,7 +162,6 @@ pub async fn live_integration(store: &Store, source: UserId, target: UserId) {
             ("cancelled_at", Expr::val(Option::<i64>::None)),
             ("cancelled_by", Expr::val(Option::<Uuid>::None)),
             ("counts", Expr::val("{}")),
-            ("plan", Expr::val("{}")),
         ],
     )
     .await;

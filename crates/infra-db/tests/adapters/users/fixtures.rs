@@ -114,7 +114,6 @@ pub async fn integration(store: &Store, source: UserId, target: UserId, state: &
             "integrated_at",
             "integrated_by",
             "counts",
-            "plan",
         ])
         .values_panic([
             id.into(),
@@ -129,7 +128,6 @@ pub async fn integration(store: &Store, source: UserId, target: UserId, state: &
             false.into(),
             0_i64.into(),
             Uuid::now_v7().into(),
-            "{}".into(),
             "{}".into(),
         ])
         .to_owned();
