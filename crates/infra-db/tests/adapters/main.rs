@@ -9,6 +9,7 @@
 #[macro_use]
 mod harness;
 
+mod common;
 mod groups;
 mod imports;
 mod integrations;

@@ -1,9 +1,10 @@
-//! Rows the tests need: users written straight into `users` (the user store is another
-//! area's), and groups through the port.
+//! Rows the tests need: users made through the user store, and groups through the port.
 
+use crate::common::stored_user;
 use roster_domain::group::{ExternalCode, Group, GroupDescription, GroupName};
 use roster_domain::ids::{GroupId, UserId};
 use roster_domain::ports::groups::{GroupRepository, NewGroup};
+use roster_domain::user::UserStatus;
 use roster_infra_db::Store;
 use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
@@ -16,35 +17,9 @@ pub async fn user(store: &Store, login: &str) -> UserId {
 
 /// Inserts a valid user with these attributes (JSON).
 pub async fn user_with(store: &Store, login: &str, attributes: &str) -> UserId {
-    let id = UserId::new();
-    let columns = [
-        "id",
-        "login_id",
-        "login_key",
-        "name",
-        "status",
-        "attributes",
-        "has_password",
-        "created_at",
-        "updated_at",
-    ];
-    let insert = Query::insert()
-        .into_table(Alias::new("users"))
-        .columns(columns.map(Alias::new))
-        .values_panic([
-            id.as_uuid().into(),
-            login.into(),
-            login.to_lowercase().into(),
-            format!("User {login}").into(),
-            "valid".into(),
-            attributes.into(),
-            true.into(),
-            1_700_000_000_000_000_i64.into(),
-            1_700_000_000_000_000_i64.into(),
-        ])
-        .to_owned();
-    store.connection().execute(&insert).await.unwrap();
-    id
+    let attributes = serde_json::from_str(attributes).unwrap();
+    let name = format!("User {login}");
+    stored_user(store, login, &name, UserStatus::Valid, attributes).await
 }
 
 /// A group to create, with no code, description or parents.

@@ -26,7 +26,10 @@ async fn g2_add_member_is_idempotent_and_names_what_is_missing(store: Store) {
     assert_eq!(member.id, alice);
     assert_eq!(member.login_id.as_str(), "Alice");
     assert_eq!(member.status, UserStatus::Valid);
-    assert!(member.has_password && !member.is_owner);
+    assert!(
+        !member.has_password && !member.is_owner,
+        "the fixture user has no password"
+    );
 
     assert!(store.remove_member(g.id, alice).await.unwrap());
     assert!(!store.remove_member(g.id, alice).await.unwrap());

@@ -1,6 +1,7 @@
-//! Builders for the integration tests: users written straight into `users` (the user store
-//! is another area's), learning records at minute offsets, and full dumps of tables.
+//! Builders for the integration tests: users made through the user store, learning records
+//! at minute offsets, and full dumps of tables.
 
+use crate::common::stored_user;
 use chrono::{DateTime, Duration, Utc};
 use roster_domain::ids::{AccessLogId, BadgeAwardId, IntegrationId, ScoreId, UserId};
 use roster_domain::integration::{
@@ -10,6 +11,7 @@ use roster_domain::integration::{
 use roster_domain::ports::integrations::IntegrationRepository;
 use roster_domain::ports::records::LearningRecords;
 use roster_domain::user::LoginId;
+use roster_domain::user::{Attributes, UserStatus};
 use roster_infra_db::Store;
 use sea_orm::sea_query::{Alias, Query};
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
@@ -21,37 +23,8 @@ pub fn at(minutes: i64) -> DateTime<Utc> {
 
 /// A user with this login and status (`valid`, `invalid`, `pending`), written directly.
 pub async fn user(store: &Store, login: &str, status: &str) -> UserId {
-    let id = UserId::new();
-    let insert = Query::insert()
-        .into_table(Alias::new("users"))
-        .columns(
-            [
-                "id",
-                "login_id",
-                "login_key",
-                "name",
-                "status",
-                "attributes",
-                "has_password",
-                "created_at",
-                "updated_at",
-            ]
-            .map(Alias::new),
-        )
-        .values_panic([
-            id.as_uuid().into(),
-            login.into(),
-            login.to_lowercase().into(),
-            login.into(),
-            status.into(),
-            "{}".into(),
-            false.into(),
-            0_i64.into(),
-            0_i64.into(),
-        ])
-        .to_owned();
-    store.connection().execute(&insert).await.unwrap();
-    id
+    let status = UserStatus::parse(status).unwrap();
+    stored_user(store, login, login, status, Attributes::new()).await
 }
 
 /// Sets a user's expiry (stored microseconds) directly.

@@ -1,5 +1,7 @@
-//! Rows other areas own (groups, users), written directly, and counts of what a test wrote.
+//! Rows other areas own (groups written directly, users through the user store), and counts
+//! of what a test wrote.
 
+use crate::common::stored_user;
 use chrono::{DateTime, Duration, Utc};
 use roster_domain::ids::{ApplicationId, GroupId};
 use roster_domain::registration::OutgoingMail;
@@ -7,6 +9,7 @@ use roster_domain::registration::{
     Application, ApplicationStatus, CodeSpec, CodeText, MailKind, OneTimeToken, PasswordHashString,
     RegistrationUrl, TokenHash, TokenLifetimes, UrlToken,
 };
+use roster_domain::user::UserStatus;
 use roster_domain::user::{Attributes, DisplayName, Email, LoginId};
 use roster_infra_db::Store;
 use sea_orm::ConnectionTrait;
@@ -51,32 +54,12 @@ pub async fn group(store: &Store) -> GroupId {
 
 /// A user holding `login_key`.
 pub async fn user(store: &Store, login: &str) {
-    let login = LoginId::parse(login).unwrap();
-    insert(
+    stored_user(
         store,
-        "users",
-        &[
-            "id",
-            "login_id",
-            "login_key",
-            "name",
-            "status",
-            "attributes",
-            "has_password",
-            "created_at",
-            "updated_at",
-        ],
-        vec![
-            Uuid::now_v7().into(),
-            login.as_str().into(),
-            login.key().into(),
-            "Someone".into(),
-            "valid".into(),
-            "{}".into(),
-            false.into(),
-            0i64.into(),
-            0i64.into(),
-        ],
+        login,
+        "Someone",
+        UserStatus::Valid,
+        Attributes::new(),
     )
     .await;
 }
