@@ -101,6 +101,10 @@ impl Stored for Score {
         "superseded",
     ];
 
+    fn uuid(&self) -> uuid::Uuid {
+        self.id.as_uuid()
+    }
+
     fn cells(&self) -> Vec<Cell> {
         vec![
             Cell::Uuid(self.id.as_uuid()),
@@ -120,6 +124,10 @@ impl Stored for Score {
 impl Stored for BadgeAward {
     const TABLE: &'static str = "badge_awards";
     const COLUMNS: &'static [&'static str] = &["id", "user_id", "badge_id", "awarded_at"];
+
+    fn uuid(&self) -> uuid::Uuid {
+        self.id.as_uuid()
+    }
 
     fn cells(&self) -> Vec<Cell> {
         vec![
@@ -141,6 +149,10 @@ impl Stored for Certificate {
         "issued_at",
     ];
 
+    fn uuid(&self) -> uuid::Uuid {
+        self.id.as_uuid()
+    }
+
     fn cells(&self) -> Vec<Cell> {
         vec![
             Cell::Uuid(self.id.as_uuid()),
@@ -155,6 +167,10 @@ impl Stored for Certificate {
 impl Stored for AccessLogEntry {
     const TABLE: &'static str = "access_log";
     const COLUMNS: &'static [&'static str] = &["id", "user_id", "at", "ip", "user_agent"];
+
+    fn uuid(&self) -> uuid::Uuid {
+        self.id.as_uuid()
+    }
 
     fn cells(&self) -> Vec<Cell> {
         vec![
