@@ -3,13 +3,14 @@
 
 use super::cells::Stored;
 use super::entities::{access_log, badge_award, certificate, score};
+use super::rows::{AccessLogTuple, BadgeTuple, CertificateTuple, ScoreTuple};
 use super::write::Holdings;
 use crate::error::unexpected;
 use roster_domain::Unexpected;
 use roster_domain::ids::UserId;
 use roster_domain::integration::{RecordSet, Row, UndoRecord, UserRecords};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait};
-use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ConnectionTrait, EntityTrait, Iterable, QueryFilter, QuerySelect, TryGetableMany};
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
@@ -25,25 +26,32 @@ pub(crate) enum Lock {
     ForUpdate,
 }
 
-async fn rows<E, T>(
+/// The rows of `E` matching `condition`, every column selected in the model's order and
+/// decoded by position into `R`, then into `T` through the model.
+async fn rows<E, R, T>(
     conn: &impl ConnectionTrait,
     condition: Expr,
     lock: Lock,
 ) -> Result<Vec<T>, Unexpected>
 where
     E: EntityTrait,
+    R: TryGetableMany + Into<E::Model>,
     T: TryFrom<E::Model, Error = Unexpected>,
 {
-    let mut select = E::find().filter(condition);
+    let mut select = E::find()
+        .select_only()
+        .columns(E::Column::iter())
+        .filter(condition);
     if lock == Lock::ForUpdate {
         select = select.lock_exclusive();
     }
     select
+        .into_tuple::<R>()
         .all(conn)
         .await
         .map_err(unexpected)?
         .into_iter()
-        .map(T::try_from)
+        .map(|row| T::try_from(row.into()))
         .collect()
 }
 
@@ -59,10 +67,12 @@ pub(crate) async fn records_of(
 ) -> Result<UserRecords, Unexpected> {
     Ok(UserRecords {
         user_id: user,
-        scores: rows::<score::Entity, _>(conn, owned_by(user), lock).await?,
-        badges: rows::<badge_award::Entity, _>(conn, owned_by(user), lock).await?,
-        certificates: rows::<certificate::Entity, _>(conn, owned_by(user), lock).await?,
-        access_log: rows::<access_log::Entity, _>(conn, owned_by(user), lock).await?,
+        scores: rows::<score::Entity, ScoreTuple, _>(conn, owned_by(user), lock).await?,
+        badges: rows::<badge_award::Entity, BadgeTuple, _>(conn, owned_by(user), lock).await?,
+        certificates: rows::<certificate::Entity, CertificateTuple, _>(conn, owned_by(user), lock)
+            .await?,
+        access_log: rows::<access_log::Entity, AccessLogTuple, _>(conn, owned_by(user), lock)
+            .await?,
     })
 }
 
@@ -99,15 +109,16 @@ impl HeldRows {
     }
 }
 
-async fn by_ids<E, T>(conn: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<T>, Unexpected>
+async fn by_ids<E, R, T>(conn: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<T>, Unexpected>
 where
     E: EntityTrait,
+    R: TryGetableMany + Into<E::Model>,
     T: TryFrom<E::Model, Error = Unexpected>,
 {
     let mut found = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(IDS_PER_QUERY) {
         let condition = Expr::col(Alias::new("id")).is_in(chunk.iter().copied());
-        found.extend(rows::<E, T>(conn, condition, Lock::ForUpdate).await?);
+        found.extend(rows::<E, R, T>(conn, condition, Lock::ForUpdate).await?);
     }
     Ok(found)
 }
@@ -115,7 +126,7 @@ where
 /// The current rows of `snapshots`' ids, locked: first every row of the two accounts (one
 /// indexed read, which also fills `held`), then by id only the few found elsewhere or gone
 /// — 100k ids read by id would cost ten large `IN` lists.
-async fn current<E, T>(
+async fn current<E, R, T>(
     conn: &impl ConnectionTrait,
     owners: &Expr,
     snapshots: &[T],
@@ -123,13 +134,14 @@ async fn current<E, T>(
 ) -> Result<BTreeMap<T::Id, T>, Unexpected>
 where
     E: EntityTrait,
+    R: TryGetableMany + Into<E::Model>,
     T: Stored + TryFrom<E::Model, Error = Unexpected>,
 {
     if snapshots.is_empty() {
         return Ok(BTreeMap::new());
     }
     let wanted: BTreeSet<T::Id> = snapshots.iter().map(Row::id).collect();
-    let theirs = rows::<E, T>(conn, owners.clone(), Lock::ForUpdate).await?;
+    let theirs = rows::<E, R, T>(conn, owners.clone(), Lock::ForUpdate).await?;
     hold(held, &theirs);
     let mut found: BTreeMap<T::Id, T> = theirs
         .into_iter()
@@ -141,7 +153,7 @@ where
         .filter(|s| !found.contains_key(&s.id()))
         .map(Stored::uuid)
         .collect();
-    for row in by_ids::<E, T>(conn, &elsewhere).await? {
+    for row in by_ids::<E, R, T>(conn, &elsewhere).await? {
         found.insert(row.id(), row);
     }
     Ok(found)
@@ -157,11 +169,22 @@ pub(crate) async fn current_rows(
     let owners = Expr::col(Alias::new("user_id")).is_in(accounts);
     let mut held = HeldRows::default();
     let current = RecordSet {
-        scores: current::<score::Entity, _>(conn, &owners, &undo.scores, &mut held.scores).await?,
-        badges: current::<badge_award::Entity, _>(conn, &owners, &undo.badges, &mut held.badges)
-            .await?,
+        scores: current::<score::Entity, ScoreTuple, _>(
+            conn,
+            &owners,
+            &undo.scores,
+            &mut held.scores,
+        )
+        .await?,
+        badges: current::<badge_award::Entity, BadgeTuple, _>(
+            conn,
+            &owners,
+            &undo.badges,
+            &mut held.badges,
+        )
+        .await?,
         certificates: BTreeMap::new(),
-        access_log: current::<access_log::Entity, _>(
+        access_log: current::<access_log::Entity, AccessLogTuple, _>(
             conn,
             &owners,
             &undo.access_log,
