@@ -8,6 +8,9 @@
 //! SQLite always runs (a file in a temporary folder); PostgreSQL runs when
 //! `ROSTER_BENCH_POSTGRES_URL` (or else `ROSTER_TEST_POSTGRES_URL`) is set. Each part gets a
 //! fresh database. Figures go to `docs/performance.md`.
+//!
+//! `ROSTER_BENCH_ONLY=bulk` or `ROSTER_BENCH_ONLY=integrate` runs only that part (for
+//! iterating); unset, everything runs.
 
 mod bulk;
 mod fresh;
@@ -18,12 +21,21 @@ use fresh::Target;
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let targets = Target::configured();
+    let only = std::env::var("ROSTER_BENCH_ONLY").unwrap_or_default();
+    let (bulk, integrate) = match only.as_str() {
+        "bulk" => (true, false),
+        "integrate" => (false, true),
+        _ => (true, true),
+    };
     for target in &targets {
         println!("== {}", target.label());
-        let measured = match bulk::run(target).await {
-            Ok(()) => integrate::run(target).await,
-            Err(error) => Err(error),
-        };
+        let mut measured = Ok(());
+        if bulk {
+            measured = bulk::run(target).await;
+        }
+        if integrate && measured.is_ok() {
+            measured = integrate::run(target).await;
+        }
         if let Err(error) = measured {
             eprintln!("storage bench failed on {}: {error}", target.label());
             std::process::exit(1);

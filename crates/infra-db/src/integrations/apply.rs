@@ -14,7 +14,7 @@ use super::entities::integration;
 use super::plans;
 use super::row::model_of;
 use crate::error::{is_unique_on, unexpected};
-use crate::records::{WriteError, records_of, write_changes};
+use crate::records::{HeldRows, Lock, WriteError, records_of, write_changes};
 use crate::store::Store;
 use crate::tx::begin_write;
 use roster_domain::ids::UserId;
@@ -143,19 +143,20 @@ impl Store {
     ) -> Result<(), ApplyError> {
         let txn = begin_write(self.db()).await.map_err(db_error)?;
         claim_source(&txn, plan, integration).await?;
-        let source = records_of(&txn, plan.source_user_id()).await?;
-        let target = records_of(&txn, plan.target_user_id()).await?;
+        let source = records_of(&txn, plan.source_user_id(), Lock::ForUpdate).await?;
+        let target = records_of(&txn, plan.target_user_id(), Lock::ForUpdate).await?;
         if plan_integration(&source, &target) != *plan {
             return Err(ApplyError::Conflict);
         }
+        let held = HeldRows::of([&source, &target]);
         let changes = plan.changes();
-        write_changes(&txn, &changes.scores)
+        write_changes(&txn, &changes.scores, Some(&held.scores))
             .await
             .map_err(write_error)?;
-        write_changes(&txn, &changes.badges)
+        write_changes(&txn, &changes.badges, Some(&held.badges))
             .await
             .map_err(write_error)?;
-        write_changes(&txn, &changes.access_log)
+        write_changes(&txn, &changes.access_log, Some(&held.access_log))
             .await
             .map_err(write_error)?;
         plans::save(&txn, integration.id, plan).await?;

@@ -118,16 +118,16 @@ impl Store {
         let undo = plans::load(&txn, id).await?.undo();
         let later = later_live(&txn, &integration).await?;
         check_cancel_order(&undo, later.iter().map(|(id, undo)| (*id, undo)))?;
-        let current = current_rows(&txn, &undo).await?;
+        let (current, held) = current_rows(&txn, &undo).await?;
         let cancel = plan_cancel(&undo, &current);
         let changes = cancel.changes();
-        write_changes(&txn, &changes.scores)
+        write_changes(&txn, &changes.scores, Some(&held.scores))
             .await
             .map_err(write_error)?;
-        write_changes(&txn, &changes.badges)
+        write_changes(&txn, &changes.badges, Some(&held.badges))
             .await
             .map_err(write_error)?;
-        write_changes(&txn, &changes.access_log)
+        write_changes(&txn, &changes.access_log, Some(&held.access_log))
             .await
             .map_err(write_error)?;
         txn.commit().await.map_err(db_error)?;

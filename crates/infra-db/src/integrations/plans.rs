@@ -1,6 +1,7 @@
-//! The plan stored with its integration (I5, I6): JSON cut into numbered parts of at most
-//! `PART_BYTES`, so a plan of any size fits MySQL's `TEXT` and packet limits (see the
-//! migration), written with a few multi-row inserts and read back in order.
+//! The plan stored with its integration (I5, I6): JSON cut into numbered parts, so a plan of
+//! any size fits MySQL's `TEXT` and packet limits (see the migration), written with a few
+//! multi-row inserts and read back in order. SQLite and PostgreSQL `TEXT` has no such limit:
+//! there the parts are large and few (a 100k-row plan is some 50 MB).
 
 use super::entities::plan_part;
 use crate::convert::{from_json, to_json};
@@ -9,12 +10,24 @@ use roster_domain::Unexpected;
 use roster_domain::ids::IntegrationId;
 use roster_domain::integration::IntegrationPlan;
 use sea_orm::sea_query::{Alias, Expr, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder,
+};
 
-/// Bytes per part: under MySQL's 65,535-byte `TEXT`.
-const PART_BYTES: usize = 60_000;
-/// Parts per insert: about 1 MB, well under every server's default packet size.
-const PARTS_PER_STATEMENT: usize = 16;
+/// Bytes per part on MySQL: under its 65,535-byte `TEXT`.
+const MYSQL_PART_BYTES: usize = 60_000;
+/// Bytes per part elsewhere.
+const PART_BYTES: usize = 8 << 20;
+/// Bytes per insert on MySQL: about 1 MB, well under every server's default packet size.
+const MYSQL_STATEMENT_BYTES: usize = 1 << 20;
+
+/// Part size and parts per insert on `conn`'s backend.
+fn layout(conn: &impl ConnectionTrait) -> (usize, usize) {
+    match conn.get_database_backend() {
+        DbBackend::MySql => (MYSQL_PART_BYTES, MYSQL_STATEMENT_BYTES / MYSQL_PART_BYTES),
+        _ => (PART_BYTES, 1),
+    }
+}
 
 /// `text` cut into pieces of at most `max` bytes, never inside a character.
 fn pieces(text: &str, max: usize) -> Vec<&str> {
@@ -43,8 +56,9 @@ pub(crate) async fn save(
     plan: &IntegrationPlan,
 ) -> Result<(), Unexpected> {
     let json = to_json(plan)?;
-    let parts: Vec<(i64, &str)> = (0_i64..).zip(pieces(&json, PART_BYTES)).collect();
-    for chunk in parts.chunks(PARTS_PER_STATEMENT) {
+    let (part_bytes, parts_per_statement) = layout(conn);
+    let parts: Vec<(i64, &str)> = (0_i64..).zip(pieces(&json, part_bytes)).collect();
+    for chunk in parts.chunks(parts_per_statement.max(1)) {
         let mut insert = Query::insert();
         insert
             .into_table(Alias::new("integration_plan_parts"))

@@ -48,6 +48,8 @@ pub(crate) trait Stored: Row + Send + Sync {
     const COLUMNS: &'static [&'static str];
     /// The row's values, in `COLUMNS` order.
     fn cells(&self) -> Vec<Cell>;
+    /// The row's id.
+    fn uuid(&self) -> Uuid;
 }
 
 /// The id of a stored record (its first cell).

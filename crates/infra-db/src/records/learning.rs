@@ -4,7 +4,7 @@
 use super::cells::Stored;
 use super::entities::{access_log, badge_award, certificate, score};
 use super::listing::{PageError, key_of, newest_page};
-use super::read::records_of;
+use super::read::{Lock, records_of};
 use super::write::insert_rows;
 use crate::error::{is_foreign_key, unexpected, violation};
 use crate::store::Store;
@@ -46,7 +46,7 @@ impl Store {
 #[async_trait::async_trait]
 impl LearningRecords for Store {
     async fn records_of(&self, user: UserId) -> Result<UserRecords, RecordsError> {
-        Ok(records_of(self.db(), user).await?)
+        Ok(records_of(self.db(), user, Lock::No).await?)
     }
 
     async fn add_score(&self, score: &Score) -> Result<(), AddRecordError> {

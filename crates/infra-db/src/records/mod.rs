@@ -13,5 +13,5 @@ mod rows;
 mod write;
 
 pub(crate) use listing::{PageError, key_of, newest_page};
-pub(crate) use read::{current_rows, records_of};
+pub(crate) use read::{HeldRows, Lock, current_rows, records_of};
 pub(crate) use write::{WriteError, write_changes};

@@ -1,31 +1,57 @@
 //! Reading records: a user's whole set (the planner's input) and rows by id wherever they are
 //! now (a cancel's input), on the pool or inside a transaction.
 
+use super::cells::Stored;
 use super::entities::{access_log, badge_award, certificate, score};
+use super::rows::{AccessLogTuple, BadgeTuple, CertificateTuple, ScoreTuple};
+use super::write::Holdings;
 use crate::error::unexpected;
 use roster_domain::Unexpected;
 use roster_domain::ids::UserId;
 use roster_domain::integration::{RecordSet, Row, UndoRecord, UserRecords};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait};
-use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ConnectionTrait, EntityTrait, Iterable, QueryFilter, QuerySelect, TryGetableMany};
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
 /// Ids per `IN (…)` list when reading by id.
 const IDS_PER_QUERY: usize = 10_000;
 
-async fn rows<E, T>(conn: &impl ConnectionTrait, condition: Expr) -> Result<Vec<T>, Unexpected>
+/// Whether a read locks the rows it returns (`FOR UPDATE`; SQLite has one writer anyway).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lock {
+    /// A plain read.
+    No,
+    /// The rows stay locked until the transaction ends.
+    ForUpdate,
+}
+
+/// The rows of `E` matching `condition`, every column selected in the model's order and
+/// decoded by position into `R`, then into `T` through the model.
+async fn rows<E, R, T>(
+    conn: &impl ConnectionTrait,
+    condition: Expr,
+    lock: Lock,
+) -> Result<Vec<T>, Unexpected>
 where
     E: EntityTrait,
+    R: TryGetableMany + Into<E::Model>,
     T: TryFrom<E::Model, Error = Unexpected>,
 {
-    E::find()
-        .filter(condition)
+    let mut select = E::find()
+        .select_only()
+        .columns(E::Column::iter())
+        .filter(condition);
+    if lock == Lock::ForUpdate {
+        select = select.lock_exclusive();
+    }
+    select
+        .into_tuple::<R>()
         .all(conn)
         .await
         .map_err(unexpected)?
         .into_iter()
-        .map(T::try_from)
+        .map(|row| T::try_from(row.into()))
         .collect()
 }
 
@@ -37,48 +63,87 @@ fn owned_by(user: UserId) -> Expr {
 pub(crate) async fn records_of(
     conn: &impl ConnectionTrait,
     user: UserId,
+    lock: Lock,
 ) -> Result<UserRecords, Unexpected> {
     Ok(UserRecords {
         user_id: user,
-        scores: rows::<score::Entity, _>(conn, owned_by(user)).await?,
-        badges: rows::<badge_award::Entity, _>(conn, owned_by(user)).await?,
-        certificates: rows::<certificate::Entity, _>(conn, owned_by(user)).await?,
-        access_log: rows::<access_log::Entity, _>(conn, owned_by(user)).await?,
+        scores: rows::<score::Entity, ScoreTuple, _>(conn, owned_by(user), lock).await?,
+        badges: rows::<badge_award::Entity, BadgeTuple, _>(conn, owned_by(user), lock).await?,
+        certificates: rows::<certificate::Entity, CertificateTuple, _>(conn, owned_by(user), lock)
+            .await?,
+        access_log: rows::<access_log::Entity, AccessLogTuple, _>(conn, owned_by(user), lock)
+            .await?,
     })
 }
 
-async fn by_ids<E, T>(conn: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<T>, Unexpected>
+/// Adds `rows` to what each owner holds.
+pub(crate) fn hold<'a, T: Stored + 'a>(held: &mut Holdings, rows: impl IntoIterator<Item = &'a T>) {
+    for row in rows {
+        held.entry(row.owner().as_uuid())
+            .or_default()
+            .insert(row.uuid());
+    }
+}
+
+/// What the accounts hold in each record table that integrations change, read under lock.
+#[derive(Debug, Default)]
+pub(crate) struct HeldRows {
+    /// Scores.
+    pub(crate) scores: Holdings,
+    /// Badge awards.
+    pub(crate) badges: Holdings,
+    /// Access-log entries.
+    pub(crate) access_log: Holdings,
+}
+
+impl HeldRows {
+    /// Everything `users` hold, from their records read under lock.
+    pub(crate) fn of<'a>(users: impl IntoIterator<Item = &'a UserRecords>) -> Self {
+        let mut held = Self::default();
+        for records in users {
+            hold(&mut held.scores, &records.scores);
+            hold(&mut held.badges, &records.badges);
+            hold(&mut held.access_log, &records.access_log);
+        }
+        held
+    }
+}
+
+async fn by_ids<E, R, T>(conn: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<T>, Unexpected>
 where
     E: EntityTrait,
+    R: TryGetableMany + Into<E::Model>,
     T: TryFrom<E::Model, Error = Unexpected>,
 {
     let mut found = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(IDS_PER_QUERY) {
         let condition = Expr::col(Alias::new("id")).is_in(chunk.iter().copied());
-        found.extend(rows::<E, T>(conn, condition).await?);
+        found.extend(rows::<E, R, T>(conn, condition, Lock::ForUpdate).await?);
     }
     Ok(found)
 }
 
-/// The current rows of `snapshots`' ids: first every row of the two accounts (one indexed
-/// read), then by id only the few found elsewhere or gone — 100k ids read by id would cost
-/// ten large `IN` lists.
-async fn current<E, T>(
+/// The current rows of `snapshots`' ids, locked: first every row of the two accounts (one
+/// indexed read, which also fills `held`), then by id only the few found elsewhere or gone
+/// — 100k ids read by id would cost ten large `IN` lists.
+async fn current<E, R, T>(
     conn: &impl ConnectionTrait,
     owners: &Expr,
     snapshots: &[T],
-    uuid: impl Fn(&T) -> Uuid,
+    held: &mut Holdings,
 ) -> Result<BTreeMap<T::Id, T>, Unexpected>
 where
     E: EntityTrait,
-    T: Row + TryFrom<E::Model, Error = Unexpected>,
+    R: TryGetableMany + Into<E::Model>,
+    T: Stored + TryFrom<E::Model, Error = Unexpected>,
 {
     if snapshots.is_empty() {
         return Ok(BTreeMap::new());
     }
     let wanted: BTreeSet<T::Id> = snapshots.iter().map(Row::id).collect();
-    let mut found: BTreeMap<T::Id, T> = rows::<E, T>(conn, owners.clone())
-        .await?
+    let theirs = rows::<E, R, T>(conn, owners.clone(), Lock::ForUpdate).await?;
+    hold(held, &theirs);
+    let mut found: BTreeMap<T::Id, T> = theirs
         .into_iter()
         .filter(|r| wanted.contains(&r.id()))
         .map(|r| (r.id(), r))
@@ -86,30 +151,46 @@ where
     let elsewhere: Vec<Uuid> = snapshots
         .iter()
         .filter(|s| !found.contains_key(&s.id()))
-        .map(uuid)
+        .map(Stored::uuid)
         .collect();
-    for row in by_ids::<E, T>(conn, &elsewhere).await? {
+    for row in by_ids::<E, R, T>(conn, &elsewhere).await? {
         found.insert(row.id(), row);
     }
     Ok(found)
 }
 
-/// I6: the current rows of every id `undo` names, wherever they are now (absent: deleted).
+/// I6: the current rows of every id `undo` names, wherever they are now (absent: deleted),
+/// locked; and, for each table `undo` names rows of, every row the two accounts hold.
 pub(crate) async fn current_rows(
     conn: &impl ConnectionTrait,
     undo: &UndoRecord,
-) -> Result<RecordSet, Unexpected> {
+) -> Result<(RecordSet, HeldRows), Unexpected> {
     let accounts = [undo.source_user_id.as_uuid(), undo.target_user_id.as_uuid()];
     let owners = Expr::col(Alias::new("user_id")).is_in(accounts);
-    Ok(RecordSet {
-        scores: current::<score::Entity, _>(conn, &owners, &undo.scores, |r| r.id.as_uuid())
-            .await?,
-        badges: current::<badge_award::Entity, _>(conn, &owners, &undo.badges, |r| r.id.as_uuid())
-            .await?,
-        certificates: BTreeMap::new(),
-        access_log: current::<access_log::Entity, _>(conn, &owners, &undo.access_log, |r| {
-            r.id.as_uuid()
-        })
+    let mut held = HeldRows::default();
+    let current = RecordSet {
+        scores: current::<score::Entity, ScoreTuple, _>(
+            conn,
+            &owners,
+            &undo.scores,
+            &mut held.scores,
+        )
         .await?,
-    })
+        badges: current::<badge_award::Entity, BadgeTuple, _>(
+            conn,
+            &owners,
+            &undo.badges,
+            &mut held.badges,
+        )
+        .await?,
+        certificates: BTreeMap::new(),
+        access_log: current::<access_log::Entity, AccessLogTuple, _>(
+            conn,
+            &owners,
+            &undo.access_log,
+            &mut held.access_log,
+        )
+        .await?,
+    };
+    Ok((current, held))
 }

@@ -86,6 +86,92 @@ impl TryFrom<access_log::Model> for AccessLogEntry {
     }
 }
 
+/// A score row as selected column by column (`score::Model`'s field order): decoded by
+/// position, without the model's per-column name lookups (100k rows in an integration).
+pub(crate) type ScoreTuple = (
+    uuid::Uuid,
+    uuid::Uuid,
+    String,
+    i64,
+    Option<i64>,
+    String,
+    String,
+    i64,
+    i64,
+    bool,
+);
+/// A badge-award row, likewise.
+pub(crate) type BadgeTuple = (uuid::Uuid, uuid::Uuid, String, i64);
+/// A certificate row, likewise.
+pub(crate) type CertificateTuple = (uuid::Uuid, uuid::Uuid, String, Option<String>, i64);
+/// An access-log row, likewise.
+pub(crate) type AccessLogTuple = (uuid::Uuid, uuid::Uuid, i64, Option<String>, Option<String>);
+
+impl From<ScoreTuple> for score::Model {
+    fn from(
+        (
+            id,
+            user_id,
+            material_id,
+            attempt,
+            score,
+            status,
+            mode,
+            studied_at,
+            study_seconds,
+            superseded,
+        ): ScoreTuple,
+    ) -> Self {
+        Self {
+            id,
+            user_id,
+            material_id,
+            attempt,
+            score,
+            status,
+            mode,
+            studied_at,
+            study_seconds,
+            superseded,
+        }
+    }
+}
+
+impl From<BadgeTuple> for badge_award::Model {
+    fn from((id, user_id, badge_id, awarded_at): BadgeTuple) -> Self {
+        Self {
+            id,
+            user_id,
+            badge_id,
+            awarded_at,
+        }
+    }
+}
+
+impl From<CertificateTuple> for certificate::Model {
+    fn from((id, user_id, certificate_key, material_id, issued_at): CertificateTuple) -> Self {
+        Self {
+            id,
+            user_id,
+            certificate_key,
+            material_id,
+            issued_at,
+        }
+    }
+}
+
+impl From<AccessLogTuple> for access_log::Model {
+    fn from((id, user_id, at, ip, user_agent): AccessLogTuple) -> Self {
+        Self {
+            id,
+            user_id,
+            at,
+            ip,
+            user_agent,
+        }
+    }
+}
+
 impl Stored for Score {
     const TABLE: &'static str = "scores";
     const COLUMNS: &'static [&'static str] = &[
@@ -100,6 +186,10 @@ impl Stored for Score {
         "study_seconds",
         "superseded",
     ];
+
+    fn uuid(&self) -> uuid::Uuid {
+        self.id.as_uuid()
+    }
 
     fn cells(&self) -> Vec<Cell> {
         vec![
@@ -121,6 +211,10 @@ impl Stored for BadgeAward {
     const TABLE: &'static str = "badge_awards";
     const COLUMNS: &'static [&'static str] = &["id", "user_id", "badge_id", "awarded_at"];
 
+    fn uuid(&self) -> uuid::Uuid {
+        self.id.as_uuid()
+    }
+
     fn cells(&self) -> Vec<Cell> {
         vec![
             Cell::Uuid(self.id.as_uuid()),
@@ -141,6 +235,10 @@ impl Stored for Certificate {
         "issued_at",
     ];
 
+    fn uuid(&self) -> uuid::Uuid {
+        self.id.as_uuid()
+    }
+
     fn cells(&self) -> Vec<Cell> {
         vec![
             Cell::Uuid(self.id.as_uuid()),
@@ -155,6 +253,10 @@ impl Stored for Certificate {
 impl Stored for AccessLogEntry {
     const TABLE: &'static str = "access_log";
     const COLUMNS: &'static [&'static str] = &["id", "user_id", "at", "ip", "user_agent"];
+
+    fn uuid(&self) -> uuid::Uuid {
+        self.id.as_uuid()
+    }
 
     fn cells(&self) -> Vec<Cell> {
         vec![

@@ -11,8 +11,12 @@ use super::cells::{Cell, Stored, uuid_of};
 use roster_domain::integration::RowChange;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{ConnectionTrait, DbErr};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
+
+/// The ids of every row each account holds in one table, read inside the writing
+/// transaction with the rows locked (see the module doc).
+pub(crate) type Holdings = HashMap<Uuid, HashSet<Uuid>>;
 
 /// Most bind parameters one statement carries (SQLite allows 32,766).
 const MAX_PARAMETERS: usize = 30_000;
@@ -62,10 +66,11 @@ type ColumnChange = (usize, Cell, Cell);
 /// Writes `changes`, each checked against its `before`: a deleted row must still belong to
 /// its old owner, an updated row must still hold the old value of every column that
 /// changes, a re-created row must still be absent. All or nothing only within the caller's
-/// transaction.
+/// transaction. With `held`, owner-only groups may move wholesale (module doc).
 pub(crate) async fn write_changes<T: Stored>(
     conn: &impl ConnectionTrait,
     changes: &[RowChange<T>],
+    held: Option<&Holdings>,
 ) -> Result<(), WriteError> {
     let mut deletes: HashMap<Cell, Vec<Uuid>> = HashMap::new();
     let mut inserts: Vec<&T> = Vec::new();
@@ -100,11 +105,17 @@ pub(crate) async fn write_changes<T: Stored>(
             (None, None) => return Err(stale::<T>("an empty change")),
         }
     }
+    let wholesale = match held {
+        Some(held) => wholesale_moves::<T>(held, &deletes, &updates, &inserts),
+        None => Vec::new(),
+    };
     for (owner, ids) in &deletes {
         delete_owned::<T>(conn, owner, ids).await?;
     }
     for (changed, ids) in &updates {
-        update_group::<T>(conn, changed, ids).await?;
+        if !wholesale.iter().any(|m| m.group == changed) {
+            update_group::<T>(conn, changed, ids).await?;
+        }
     }
     insert_rows(conn, &inserts).await.map_err(|e| {
         if crate::error::violation(&e).is_some() {
@@ -112,7 +123,112 @@ pub(crate) async fn write_changes<T: Stored>(
         } else {
             WriteError::Db(e)
         }
-    })
+    })?;
+    for moved in &wholesale {
+        move_wholesale::<T>(conn, moved).await?;
+    }
+    Ok(())
+}
+
+/// An owner-only group written as one statement over the old owner's rows.
+struct Wholesale<'a> {
+    group: &'a Vec<ColumnChange>,
+    from: Uuid,
+    to: Uuid,
+    /// Rows of `from` that stay (or arrive before the move): excluded by id.
+    kept: Vec<Uuid>,
+    /// The group's size: the rows the statement must meet.
+    moved: usize,
+}
+
+/// The owner of a change's column list when it changes the owner (`user_id`, second
+/// column) and nothing else: `(from, to)`.
+fn owner_only(changed: &[ColumnChange]) -> Option<(Uuid, Uuid)> {
+    match changed {
+        [(1, Cell::Uuid(from), Cell::Uuid(to))] => Some((*from, *to)),
+        _ => None,
+    }
+}
+
+/// The owner-only groups worth moving wholesale: every row is among the old owner's rows
+/// read, and fewer rows stay than move. Rows that the statements run before delete or move
+/// away from the old owner need no exclusion: their guarded statements already met them
+/// (and two moves away from one owner never race, the rows being locked).
+fn wholesale_moves<'a, T: Stored>(
+    held: &Holdings,
+    deletes: &HashMap<Cell, Vec<Uuid>>,
+    updates: &'a HashMap<Vec<ColumnChange>, Vec<Uuid>>,
+    inserts: &[&T],
+) -> Vec<Wholesale<'a>> {
+    let mut moves = Vec::new();
+    for (group, ids) in updates {
+        let Some((from, to)) = owner_only(group) else {
+            continue;
+        };
+        let Some(rows) = held.get(&from) else {
+            continue;
+        };
+        let moving: HashSet<Uuid> = ids.iter().copied().collect();
+        if moving.len() != ids.len() || !moving.is_subset(rows) {
+            continue;
+        }
+        let arriving = |new: &Cell| *new == Cell::Uuid(from);
+        // Rows `from` holds that other statements, run before, delete or give away.
+        let mut leaving: HashSet<Uuid> = deletes
+            .get(&Cell::Uuid(from))
+            .map(|ids| ids.iter().copied().collect())
+            .unwrap_or_default();
+        let mut kept = Vec::new();
+        for (other, other_ids) in updates {
+            if other.iter().any(|(i, _, new)| *i == 1 && arriving(new)) {
+                kept.extend(other_ids);
+            } else if other != group
+                && owner_only(other).is_none()
+                && other
+                    .iter()
+                    .any(|(i, old, _)| *i == 1 && *old == Cell::Uuid(from))
+            {
+                leaving.extend(other_ids);
+            }
+        }
+        kept.extend(
+            rows.iter()
+                .filter(|id| !moving.contains(id) && !leaving.contains(id)),
+        );
+        for row in inserts {
+            let cells = row.cells();
+            if cells.get(1).is_some_and(arriving) {
+                kept.extend(uuid_of(&cells));
+            }
+        }
+        if kept.len() < ids.len() && kept.len() <= IDS_PER_STATEMENT {
+            moves.push(Wholesale {
+                group,
+                from,
+                to,
+                kept,
+                moved: ids.len(),
+            });
+        }
+    }
+    moves
+}
+
+async fn move_wholesale<T: Stored>(
+    conn: &impl ConnectionTrait,
+    moved: &Wholesale<'_>,
+) -> Result<(), WriteError> {
+    let owner = || Alias::new("user_id");
+    let mut update = Query::update();
+    update
+        .table(Alias::new(T::TABLE))
+        .value(owner(), moved.to)
+        .and_where(Expr::col(owner()).eq(moved.from));
+    if !moved.kept.is_empty() {
+        update.and_where(Expr::col(Alias::new("id")).is_not_in(moved.kept.iter().copied()));
+    }
+    let updated = conn.execute(&update).await?.rows_affected();
+    expect_rows::<T>(updated, moved.moved, "moved")
 }
 
 async fn delete_owned<T: Stored>(

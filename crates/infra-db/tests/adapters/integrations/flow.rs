@@ -296,7 +296,84 @@ async fn u6_cancel_recreates_scores_purged_meanwhile(store: Store) {
     );
 }
 
+/// Apply and cancel move an owner's rows wholesale when few of that owner's rows stay (one
+/// `UPDATE … WHERE user_id = …` with a row count), else by id: both restore every row
+/// exactly, and a row added to the source after the preview is refused either way.
+async fn i10_wholesale_and_by_id_moves_both_round_trip(store: Store) {
+    let record_tables = ["scores", "badge_awards", "access_log"];
+    // (source scores, target scores): apply always moves wholesale (every source row goes);
+    // the cancel returns 13 of the target's 16 scores wholesale, then 3 of 16 by id.
+    for (round, (from_source, from_target)) in [(12, 2), (2, 12)].into_iter().enumerate() {
+        let (s_login, t_login) = (format!("s{round}"), format!("t{round}"));
+        let source = user(&store, &s_login, "invalid").await;
+        let target = user(&store, &t_login, "valid").await;
+        for minute in 0..from_source {
+            let quiz = format!("quiz-{}", minute % 3);
+            store
+                .add_score(&completed(source, &quiz, minute))
+                .await
+                .unwrap();
+        }
+        for minute in 0..from_target {
+            store
+                .add_score(&completed(target, "quiz-0", 100 + minute))
+                .await
+                .unwrap();
+        }
+        store.add_access_log(&login(source, 1)).await.unwrap();
+        let paused_s = score(source, "p", ScoreStatus::Paused, QuizMode::Normal, 9);
+        let paused_t = score(target, "p", ScoreStatus::Paused, QuizMode::Normal, 3);
+        store.add_score(&paused_s).await.unwrap();
+        store.add_score(&paused_t).await.unwrap();
+        let mut before = Vec::new();
+        for table in record_tables {
+            before.push(dump_table(&store, table).await);
+        }
+
+        // A score added after the preview: Conflict, nothing written.
+        let stale = plan_integration(
+            &store.records_of(source).await.unwrap(),
+            &store.records_of(target).await.unwrap(),
+        );
+        let late = completed(source, "quiz-9", 500);
+        store.add_score(&late).await.unwrap();
+        let err = store
+            .apply(&stale, &integration(&stale, &s_login, &t_login, 1))
+            .await;
+        assert!(matches!(err, Err(ApplyError::Conflict)), "{err:?}");
+        for row in store.records_of(target).await.unwrap().scores {
+            assert_eq!(row.user_id, target, "nothing moved");
+        }
+        remove_score(&store, late.id.as_uuid()).await;
+        assert_eq!(dump_table(&store, "scores").await, before[0]);
+
+        let applied = integrate(&store, (source, &s_login), (target, &t_login), 2).await;
+        let moved = store.records_of(target).await.unwrap();
+        let expected = usize::try_from(from_source + from_target + 2).unwrap();
+        assert_eq!(moved.scores.len(), expected);
+        assert_eq!(moved.access_log.len(), 1);
+        assert!(store.records_of(source).await.unwrap().scores.is_empty());
+        store.cancel(applied.id, at(3), target).await.unwrap();
+        let mut after = Vec::new();
+        for table in record_tables {
+            after.push(dump_table(&store, table).await);
+        }
+        assert_eq!(after, before, "round {round}: every row restored exactly");
+    }
+}
+
+async fn remove_score(store: &Store, id: uuid::Uuid) {
+    use sea_orm::ConnectionTrait;
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+    let delete = Query::delete()
+        .from_table(Alias::new("scores"))
+        .and_where(Expr::col(Alias::new("id")).eq(id))
+        .to_owned();
+    store.connection().execute(&delete).await.unwrap();
+}
+
 on_every_backend!(
+    i10_wholesale_and_by_id_moves_both_round_trip,
     i2_i6_integrate_moves_records_and_cancel_returns_them,
     i10_apply_refuses_chains_lost_races_and_stale_plans,
     i6_i8_i9_cancel_order_frozen_and_removed,
