@@ -2,11 +2,11 @@
 //! invitations' links and mails, each table in as few multi-row `INSERT`s as the bind limit
 //! allows — the bulk path the storage bench measures.
 
-use super::mail::enqueue_mail_rows;
 use super::sql::insert_rows;
-use super::tokens::insert_token_rows;
 use super::write::{Create, Failure};
 use crate::convert::{micros, micros_opt, to_json};
+use crate::mail::enqueue_all_in;
+use crate::tokens::row::replace_tokens;
 use crate::users::row::{email_key, name_key};
 use chrono::Utc;
 use sea_orm::DatabaseTransaction;
@@ -87,11 +87,11 @@ pub(super) async fn insert(
         .iter()
         .filter_map(|c| c.invitation.map(|i| &i.token))
         .collect();
-    insert_token_rows(conn, &tokens).await?;
+    replace_tokens(conn, &tokens).await?;
     let mails: Vec<_> = creates
         .iter()
         .filter_map(|c| c.invitation.map(|i| &i.mail))
         .collect();
-    enqueue_mail_rows(conn, &mails, Utc::now()).await?;
+    enqueue_all_in(conn, &mails, Utc::now()).await?;
     Ok(())
 }

@@ -14,7 +14,7 @@ use super::entities::integration;
 use super::plans;
 use super::row::model_of;
 use crate::error::{is_unique_on, unexpected};
-use crate::records::{HeldRows, Lock, WriteError, records_of, write_changes};
+use crate::records::{HeldRows, Lock, WriteError, records_of, write_record_changes};
 use crate::store::Store;
 use crate::tx::begin_write;
 use roster_domain::ids::UserId;
@@ -150,13 +150,7 @@ impl Store {
         }
         let held = HeldRows::of([&source, &target]);
         let changes = plan.changes();
-        write_changes(&txn, &changes.scores, Some(&held.scores))
-            .await
-            .map_err(write_error)?;
-        write_changes(&txn, &changes.badges, Some(&held.badges))
-            .await
-            .map_err(write_error)?;
-        write_changes(&txn, &changes.access_log, Some(&held.access_log))
+        write_record_changes(&txn, changes, &held)
             .await
             .map_err(write_error)?;
         plans::save(&txn, integration.id, plan).await?;

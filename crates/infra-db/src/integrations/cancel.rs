@@ -10,7 +10,7 @@ use super::entities::integration;
 use super::plans;
 use crate::convert::{micros, stored_instant};
 use crate::error::unexpected;
-use crate::records::{WriteError, current_rows, write_changes};
+use crate::records::{WriteError, current_rows, write_record_changes};
 use crate::store::Store;
 use crate::tx::begin_write;
 use chrono::{DateTime, Utc};
@@ -121,13 +121,7 @@ impl Store {
         let (current, held) = current_rows(&txn, &undo).await?;
         let cancel = plan_cancel(&undo, &current);
         let changes = cancel.changes();
-        write_changes(&txn, &changes.scores, Some(&held.scores))
-            .await
-            .map_err(write_error)?;
-        write_changes(&txn, &changes.badges, Some(&held.badges))
-            .await
-            .map_err(write_error)?;
-        write_changes(&txn, &changes.access_log, Some(&held.access_log))
+        write_record_changes(&txn, changes, &held)
             .await
             .map_err(write_error)?;
         txn.commit().await.map_err(db_error)?;

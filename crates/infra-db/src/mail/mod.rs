@@ -5,4 +5,4 @@ mod notifications;
 mod queue;
 mod templates;
 
-pub(crate) use queue::enqueue_in;
+pub(crate) use queue::{enqueue_all_in, enqueue_in};

@@ -39,6 +39,10 @@ pub(crate) mod row {
 /// The status of a mail waiting for its first (or next) attempt.
 const QUEUED: &str = "queued";
 
+/// How many mails one multi-row `INSERT` carries: 10 parameters each, well under every
+/// backend's bind limit.
+const MAILS_PER_STATEMENT: usize = 2_000;
+
 /// Queues `mail` on `conn` (a transaction when it goes with a state change, M4), due at
 /// once.
 pub(crate) async fn enqueue_in(
@@ -46,9 +50,32 @@ pub(crate) async fn enqueue_in(
     mail: &OutgoingMail,
     queued_at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
+    enqueue_all_in(conn, &[mail], queued_at).await
+}
+
+/// Queues `mails` on `conn` in multi-row statements (the CSV import's invitations), due at
+/// once: the one writer of `mail_queue` rows.
+pub(crate) async fn enqueue_all_in(
+    conn: &impl ConnectionTrait,
+    mails: &[&OutgoingMail],
+    queued_at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    for part in mails.chunks(MAILS_PER_STATEMENT) {
+        let rows = part
+            .iter()
+            .map(|mail| queued_row(mail, queued_at))
+            .collect::<Result<Vec<_>, _>>()?;
+        row::Entity::insert_many(rows)
+            .exec_without_returning(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+fn queued_row(mail: &OutgoingMail, queued_at: DateTime<Utc>) -> Result<row::ActiveModel, DbErr> {
     let variables = to_json(mail.variables()).map_err(|e| DbErr::Custom(e.to_string()))?;
     let at = micros(queued_at);
-    let queued = row::ActiveModel {
+    Ok(row::ActiveModel {
         id: Set(Uuid::now_v7()),
         recipient: Set(mail.to().as_str().to_owned()),
         kind: Set(mail.kind().as_str().to_owned()),
@@ -59,11 +86,7 @@ pub(crate) async fn enqueue_in(
         next_attempt_at: Set(at),
         sent_at: Set(None),
         last_error: Set(None),
-    };
-    row::Entity::insert(queued)
-        .exec_without_returning(conn)
-        .await?;
-    Ok(())
+    })
 }
 
 #[async_trait::async_trait]

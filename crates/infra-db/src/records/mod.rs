@@ -14,4 +14,4 @@ mod write;
 
 pub(crate) use listing::{PageError, key_of, newest_page};
 pub(crate) use read::{HeldRows, Lock, current_rows, records_of};
-pub(crate) use write::{WriteError, write_changes};
+pub(crate) use write::{WriteError, write_record_changes};

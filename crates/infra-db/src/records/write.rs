@@ -8,7 +8,8 @@
 //! read no longer matches, the row count falls short and the whole transaction is refused.
 
 use super::cells::{Cell, Stored, uuid_of};
-use roster_domain::integration::RowChange;
+use super::read::HeldRows;
+use roster_domain::integration::{RecordChanges, RowChange};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{ConnectionTrait, DbErr};
 use std::collections::{HashMap, HashSet};
@@ -60,17 +61,30 @@ pub(crate) async fn insert_rows<T: Stored>(
     Ok(())
 }
 
+/// Writes every row change of an integration or of its cancel (I6, I10), table by table,
+/// against the rows the transaction holds.
+pub(crate) async fn write_record_changes(
+    conn: &impl ConnectionTrait,
+    changes: &RecordChanges,
+    held: &HeldRows,
+) -> Result<(), WriteError> {
+    write_changes(conn, &changes.scores, &held.scores).await?;
+    write_changes(conn, &changes.badges, &held.badges).await?;
+    write_changes(conn, &changes.access_log, &held.access_log).await
+}
+
 /// One changed column: its index in `COLUMNS`, the value before and after.
 type ColumnChange = (usize, Cell, Cell);
 
 /// Writes `changes`, each checked against its `before`: a deleted row must still belong to
 /// its old owner, an updated row must still hold the old value of every column that
 /// changes, a re-created row must still be absent. All or nothing only within the caller's
-/// transaction. With `held`, owner-only groups may move wholesale (module doc).
-pub(crate) async fn write_changes<T: Stored>(
+/// transaction. `held` (the rows the transaction read and locked) lets owner-only groups
+/// move wholesale (module doc).
+async fn write_changes<T: Stored>(
     conn: &impl ConnectionTrait,
     changes: &[RowChange<T>],
-    held: Option<&Holdings>,
+    held: &Holdings,
 ) -> Result<(), WriteError> {
     let mut deletes: HashMap<Cell, Vec<Uuid>> = HashMap::new();
     let mut inserts: Vec<&T> = Vec::new();
@@ -105,10 +119,7 @@ pub(crate) async fn write_changes<T: Stored>(
             (None, None) => return Err(stale::<T>("an empty change")),
         }
     }
-    let wholesale = match held {
-        Some(held) => wholesale_moves::<T>(held, &deletes, &updates, &inserts),
-        None => Vec::new(),
-    };
+    let wholesale = wholesale_moves::<T>(held, &deletes, &updates, &inserts);
     for (owner, ids) in &deletes {
         delete_owned::<T>(conn, owner, ids).await?;
     }

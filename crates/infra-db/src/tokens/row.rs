@@ -97,6 +97,51 @@ pub(crate) async fn insert_token(
     Ok(())
 }
 
+/// How many links one multi-row statement carries: 7 parameters each, well under every
+/// backend's bind limit.
+const TOKENS_PER_STATEMENT: usize = 2_000;
+
+/// U5: stores `tokens`, each replacing every earlier link of its purpose and subject (used or
+/// not) — the one place links are issued, for the token store and the CSV import alike. The
+/// earlier links are found by purpose and `IN` lists of subjects, not one condition per
+/// token, so a large batch stays within SQLite's expression depth.
+pub(crate) async fn replace_tokens(
+    conn: &impl ConnectionTrait,
+    tokens: &[&OneTimeToken],
+) -> Result<(), DbErr> {
+    for part in tokens.chunks(TOKENS_PER_STATEMENT) {
+        for purpose in [
+            TokenPurpose::Invitation,
+            TokenPurpose::Activation,
+            TokenPurpose::PasswordReset,
+        ] {
+            let (users, applications): (Vec<_>, Vec<_>) = part
+                .iter()
+                .filter(|t| t.purpose == purpose)
+                .map(|t| subject_columns(t.subject))
+                .unzip();
+            let users: Vec<Uuid> = users.into_iter().flatten().collect();
+            let applications: Vec<Uuid> = applications.into_iter().flatten().collect();
+            if users.is_empty() && applications.is_empty() {
+                continue;
+            }
+            Entity::delete_many()
+                .filter(Column::Purpose.eq(purpose.as_str()))
+                .filter(
+                    Condition::any()
+                        .add(Column::SubjectUserId.is_in(users))
+                        .add(Column::SubjectApplicationId.is_in(applications)),
+                )
+                .exec(conn)
+                .await?;
+        }
+        Entity::insert_many(part.iter().map(|t| row_of(t)))
+            .exec_without_returning(conn)
+            .await?;
+    }
+    Ok(())
+}
+
 /// The condition selecting the tokens of `purpose` and `subject`, used or not.
 pub(crate) fn of_subject(purpose: TokenPurpose, subject: TokenSubject) -> Condition {
     let subject = match subject {

@@ -1,7 +1,7 @@
 //! `OneTimeTokenStore` for the store: one live link per purpose and subject, redeemed by a
 //! conditional update so a link works once even when opened twice at the same moment.
 
-use super::row::{self, Column, Entity, insert_token, of_subject};
+use super::row::{self, Column, Entity, of_subject, replace_tokens};
 use crate::Store;
 use crate::convert::micros;
 use crate::error::unexpected;
@@ -97,12 +97,7 @@ async fn issue(
     outbox: &[OutgoingMail],
 ) -> Result<(), TokenStoreError> {
     // U5: a re-sent link replaces the earlier ones of its purpose and subject.
-    Entity::delete_many()
-        .filter(of_subject(token.purpose, token.subject))
-        .exec(txn)
-        .await
-        .map_err(unexpected)?;
-    insert_token(txn, token).await.map_err(unexpected)?;
+    replace_tokens(txn, &[token]).await.map_err(unexpected)?;
     for mail in outbox {
         enqueue_in(txn, mail, token.issued_at)
             .await
