@@ -1,0 +1,105 @@
+//! The command line: parsing (clap), configuration (O2) and the subcommands.
+
+mod config;
+mod logging;
+mod owner;
+mod serve;
+mod wiring;
+
+use clap::{Parser, Subcommand};
+use config::{Config, ConfigError, Layer};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Roster: user management for an e-learning platform.
+///
+/// Configuration comes from defaults that need nothing (SQLite file `roster.db` in the
+/// working directory, 127.0.0.1:8080, mail to ./outbox), then a TOML file (`--config` or
+/// ROSTER_CONFIG), then ROSTER_* environment variables (ROSTER_DATABASE_URL, ROSTER_LISTEN,
+/// ROSTER_PUBLIC_URL, ROSTER_OWNER_LOGIN_ID, ROSTER_OWNER_PASSWORD, ROSTER_MAIL_OUTBOX,
+/// ROSTER_SMTP_URL, …; docs/operations.md lists them all).
+#[derive(Debug, Parser)]
+#[command(name = "roster", version)]
+struct Cli {
+    /// A TOML configuration file (also ROSTER_CONFIG).
+    #[arg(long, global = true, env = "ROSTER_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the HTTP service: applies pending migrations, creates the owner on an empty
+    /// database (printing a generated password once when none is configured), then serves
+    /// the API, /openapi.json and /docs until SIGINT or SIGTERM, letting requests in flight
+    /// finish.
+    Serve {
+        /// host:port to listen on (overrides ROSTER_LISTEN).
+        #[arg(long)]
+        listen: Option<String>,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create the owner account unless one exists (U9), then exit. The password comes from
+    /// ROSTER_OWNER_PASSWORD, from standard input with --password-stdin, or is generated and
+    /// printed once.
+    Init {
+        /// Read the owner's password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+/// Parses the command line, runs the command, and turns failure into a message and a
+/// non-zero exit status.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match load_config(cli.config.as_deref()) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("roster: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    logging::init(config.log_format);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("roster: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async move {
+        match cli.command {
+            Command::Serve { listen } => {
+                let mut config = config;
+                if let Some(listen) = listen {
+                    config.listen = listen;
+                }
+                serve::run(config).await
+            }
+            Command::Migrate => wiring::migrate(&config).await,
+            Command::Init { password_stdin } => owner::init(config, password_stdin).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("roster: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load_config(file: Option<&std::path::Path>) -> Result<Config, ConfigError> {
+    let file = match file {
+        Some(path) => Layer::from_file(path)?,
+        None => Layer::default(),
+    };
+    let env = Layer::from_env(|name| std::env::var(name).ok())?;
+    file.under(env).resolve()
+}

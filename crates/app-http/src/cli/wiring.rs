@@ -1,0 +1,80 @@
+//! Building the service from the configuration: the store, the hasher, the services.
+
+use super::config::Config;
+use chrono::Duration;
+use roster_app_http::{Adapters, ClientAddress, HttpConfig, Roster, SystemClock};
+use roster_domain::registration::{SessionPolicy, ThrottlePolicy};
+use roster_domain::services::SessionConfig;
+use roster_infra_crypto::{Argon2Hasher, HasherConfig, OsTokenGenerator};
+use roster_infra_db::Store;
+use std::sync::Arc;
+
+/// Opens the database and applies pending migrations (O4: migrations on start).
+pub async fn open_store(config: &Config) -> Result<Store, String> {
+    Store::open(&config.database_url)
+        .await
+        .map_err(|e| format!("cannot open the database: {e}"))
+}
+
+/// `roster migrate`.
+pub async fn migrate(config: &Config) -> Result<(), String> {
+    let store = open_store(config).await?;
+    store.close().await.map_err(|e| e.to_string())?;
+    println!("migrations applied");
+    Ok(())
+}
+
+/// The production hasher (argon2id m=19456, t=2, p=1) with the configured pool size.
+pub fn hasher(config: &Config) -> Argon2Hasher {
+    let mut hasher = HasherConfig::production();
+    if let Some(workers) = config.hash_workers {
+        hasher.workers = workers;
+    }
+    if let Some(queue) = config.hash_queue {
+        hasher.queue_capacity = queue;
+    }
+    Argon2Hasher::new(hasher)
+}
+
+/// Every service over `store`.
+pub fn roster(config: &Config, store: Store, hasher: Argon2Hasher) -> Result<Roster, String> {
+    let policy = SessionPolicy::new(
+        Duration::minutes(i64::from(config.session_idle_minutes)),
+        Duration::minutes(i64::from(config.session_absolute_minutes)),
+    )
+    .map_err(|e| format!("session_idle_minutes / session_absolute_minutes: {e}"))?;
+    // S2: the default dummy hash (verified for unknown login IDs) is made with the
+    // production parameters, which is what `hasher` uses: the costs match.
+    let session = SessionConfig {
+        policy,
+        per_login_id: ThrottlePolicy {
+            max_failures: config.login_failures_per_login_id,
+            ..ThrottlePolicy::per_login_id()
+        },
+        per_address: ThrottlePolicy {
+            max_failures: config.login_failures_per_address,
+            ..ThrottlePolicy::per_address()
+        },
+        ..SessionConfig::default()
+    };
+    let adapters = Adapters::over_store(
+        store,
+        Arc::new(hasher),
+        Arc::new(OsTokenGenerator::default()),
+        Arc::new(SystemClock),
+    );
+    let client_address = if config.trust_forwarded_for {
+        ClientAddress::ForwardedFor
+    } else {
+        ClientAddress::Peer
+    };
+    Ok(Roster::new(
+        adapters,
+        HttpConfig {
+            session,
+            client_address,
+            body_limit: config.body_limit_bytes,
+            base_path: String::new(),
+        },
+    ))
+}

@@ -1,0 +1,15 @@
+//! The JSON shapes of the API and their conversions to and from domain types. Request DTOs
+//! parse into domain commands here, collecting every field error at once (422); response
+//! DTOs are built from domain values and never carry a secret.
+
+mod enums;
+mod fields;
+mod grant;
+mod user;
+mod user_input;
+
+pub use enums::{PrivilegeDto, ScopeKind, UserStatusDto};
+pub use fields::Fields;
+pub use grant::{GrantView, ScopeDto};
+pub use user::{UserPage, UserView};
+pub use user_input::{NewUserBody, PasswordBody, UserPatchBody};

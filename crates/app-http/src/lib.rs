@@ -1,0 +1,45 @@
+//! Roster's HTTP API: poem + poem-openapi routes over the domain services. Handlers parse,
+//! call one service and map the result; every rule is the domain's. A host LMS builds a
+//! [`Roster`] over its adapters and nests [`routes`] under its own prefix; the `roster`
+//! binary does the same over the SQLite/PostgreSQL/MySQL store.
+
+// `ApiError` is a whole problem response (about 150 bytes): it is built once per failed
+// request and sent, so its size on the error path costs nothing worth boxing for.
+#![allow(clippy::result_large_err)]
+
+pub mod api;
+mod auth;
+pub mod client;
+pub mod clock;
+pub mod dto;
+pub mod problem;
+pub mod state;
+
+pub use client::ClientAddress;
+pub use clock::SystemClock;
+pub use state::{Adapters, HttpConfig, Readiness, Roster};
+
+use poem::middleware::SizeLimit;
+use poem::{Endpoint, EndpointExt, Route};
+
+/// Every route: the API under `/api/v1`, `/healthz`, `/readyz`, the OpenAPI document at
+/// `/openapi.json` and the interactive page at `/docs`. A host nests the result under its
+/// own prefix (set [`HttpConfig::base_path`] to that prefix so the document points there).
+pub fn routes(roster: Roster) -> impl Endpoint {
+    let api = api::service(&roster.config.base_path);
+    let spec = api.spec_endpoint();
+    let docs = api.swagger_ui();
+    let limit = roster.config.body_limit;
+    Route::new()
+        .nest("/", api)
+        .at("/openapi.json", spec)
+        .nest("/docs", docs)
+        .with(SizeLimit::new(limit))
+        .data(roster)
+        .catch_all_error(problem::render_any_error)
+}
+
+/// The OpenAPI document as JSON (what `/openapi.json` serves), for `docs/openapi.json`.
+pub fn openapi_json() -> String {
+    api::service("").spec()
+}

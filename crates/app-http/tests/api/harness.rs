@@ -1,0 +1,164 @@
+//! One fresh application per test: an empty in-memory SQLite database, the owner created as
+//! at first start, and helpers that speak the API the way a client does.
+
+use poem::test::{TestClient, TestResponse};
+use poem::{Endpoint, EndpointExt};
+use roster_app_http::{Adapters, HttpConfig, Roster, SystemClock, routes};
+use roster_domain::ports::password::PlainPassword;
+use roster_domain::services::{BootstrapOutcome, OwnerConfig, SessionConfig, ensure_owner};
+use roster_domain::user::{DisplayName, LoginId};
+use roster_infra_crypto::{Argon2Hasher, HasherConfig, OsTokenGenerator};
+use roster_infra_db::Store;
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+/// The owner's login ID and password in every test app.
+pub const OWNER: &str = "owner";
+pub const OWNER_PASSWORD: &str = "Owner-Pass-1234!";
+/// The password every user made through [`TestApp::user`] gets.
+pub const PASSWORD: &str = "Correct-Horse-77!";
+
+/// A running application and its database.
+pub struct TestApp {
+    pub client: TestClient<poem::endpoint::BoxEndpoint<'static>>,
+    pub store: Store,
+    /// The owner's session token.
+    pub owner: String,
+    pub owner_id: String,
+}
+
+impl TestApp {
+    /// A fresh app with default settings.
+    pub async fn new() -> Self {
+        Self::with(|_| {}).await
+    }
+
+    /// A fresh app whose HTTP settings `adjust` changes first.
+    pub async fn with(adjust: impl FnOnce(&mut HttpConfig)) -> Self {
+        let store = Store::open("sqlite::memory:").await.unwrap();
+        let hasher = Argon2Hasher::new(HasherConfig::for_tests());
+        let owner = OwnerConfig {
+            login_id: LoginId::parse(OWNER).unwrap(),
+            name: DisplayName::parse("The Owner").unwrap(),
+            password: Some(PlainPassword::new(OWNER_PASSWORD)),
+        };
+        let created = ensure_owner(
+            &store,
+            &hasher,
+            &OsTokenGenerator::default(),
+            &SystemClock,
+            owner,
+        )
+        .await
+        .unwrap();
+        assert!(matches!(created, BootstrapOutcome::Created { .. }));
+        let mut config = HttpConfig {
+            session: SessionConfig {
+                dummy_hash: hasher.dummy_hash(),
+                ..SessionConfig::default()
+            },
+            ..HttpConfig::default()
+        };
+        adjust(&mut config);
+        let adapters = Adapters::over_store(
+            store.clone(),
+            Arc::new(hasher),
+            Arc::new(OsTokenGenerator::default()),
+            Arc::new(SystemClock),
+        );
+        let endpoint = routes(Roster::new(adapters, config)).boxed();
+        let client = TestClient::new(endpoint);
+        let mut app = Self {
+            client,
+            store,
+            owner: String::new(),
+            owner_id: String::new(),
+        };
+        let (token, id) = app.login_ok(OWNER, OWNER_PASSWORD).await;
+        app.owner = token;
+        app.owner_id = id;
+        app
+    }
+
+    /// Logs in; returns the raw response.
+    pub async fn login(&self, login_id: &str, password: &str) -> TestResponse {
+        self.client
+            .post("/api/v1/auth/login")
+            .body_json(&json!({"login_id": login_id, "password": password}))
+            .send()
+            .await
+    }
+
+    /// Logs in and expects success: (token, user id).
+    pub async fn login_ok(&self, login_id: &str, password: &str) -> (String, String) {
+        let resp = self.login(login_id, password).await;
+        resp.assert_status_is_ok();
+        let body = json_of(resp).await;
+        (
+            body["token"].as_str().unwrap().to_owned(),
+            body["user_id"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    /// GET with a token.
+    pub async fn get(&self, token: &str, path: &str) -> TestResponse {
+        self.client
+            .get(path)
+            .header("Authorization", format!("Bearer {token}"))
+            .send()
+            .await
+    }
+
+    /// A request with a JSON body and a token.
+    pub async fn send(&self, method: &str, token: &str, path: &str, body: &Value) -> TestResponse {
+        let builder = match method {
+            "POST" => self.client.post(path),
+            "PATCH" => self.client.patch(path),
+            "PUT" => self.client.put(path),
+            "DELETE" => self.client.delete(path),
+            other => panic!("no such method {other}"),
+        };
+        builder
+            .header("Authorization", format!("Bearer {token}"))
+            .body_json(body)
+            .send()
+            .await
+    }
+
+    /// A request without a body and with a token.
+    pub async fn call(&self, method: &str, token: &str, path: &str) -> TestResponse {
+        let builder = match method {
+            "GET" => self.client.get(path),
+            "POST" => self.client.post(path),
+            "PUT" => self.client.put(path),
+            "DELETE" => self.client.delete(path),
+            other => panic!("no such method {other}"),
+        };
+        builder
+            .header("Authorization", format!("Bearer {token}"))
+            .send()
+            .await
+    }
+}
+
+/// The response body as JSON.
+pub async fn json_of(resp: TestResponse) -> Value {
+    let text = resp.0.into_body().into_string().await.unwrap();
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+/// Asserts a problem response: status, `application/problem+json`, and the code.
+pub async fn assert_problem(resp: TestResponse, status: u16, code: &str) -> Value {
+    assert_eq!(resp.0.status().as_u16(), status, "status");
+    let content_type = resp
+        .0
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    assert_eq!(content_type, "application/problem+json", "content type");
+    let body = json_of(resp).await;
+    assert_eq!(body["code"], code, "code in {body}");
+    assert_eq!(body["status"], status, "status in {body}");
+    body
+}

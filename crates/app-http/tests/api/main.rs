@@ -1,0 +1,9 @@
+//! In-process API tests: the real routes over real adapters (SQLite in memory, the argon2
+//! hasher with weak test parameters, the OS token generator), driven by poem's TestClient.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod harness;
+mod me;
+mod ops;
+mod problems;
+mod session;
