@@ -19,7 +19,11 @@ impl Drop for Server {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn agent() -> ureq::Agent {
@@ -81,7 +85,10 @@ fn o1_the_binary_serves_on_an_empty_folder_and_users_log_in() {
         assert!(Instant::now() < deadline, "/readyz never answered 200");
         std::thread::sleep(Duration::from_millis(100));
     }
-    assert!(dir.path().join("roster.db").exists(), "the SQLite file is in the working folder");
+    assert!(
+        dir.path().join("roster.db").exists(),
+        "the SQLite file is in the working folder"
+    );
 
     let (status, login) = post(
         &agent,
@@ -116,7 +123,10 @@ fn o1_the_binary_serves_on_an_empty_folder_and_users_log_in() {
     assert_eq!(status, 200, "{login}");
     let mut me = agent
         .get(&format!("{base}/api/v1/me"))
-        .header("Authorization", &format!("Bearer {}", login["token"].as_str().unwrap()))
+        .header(
+            "Authorization",
+            &format!("Bearer {}", login["token"].as_str().unwrap()),
+        )
         .call()
         .unwrap();
     let me: Value = me.body_mut().read_json().unwrap();

@@ -1,8 +1,8 @@
 //! One fresh application per test: an empty in-memory SQLite database, the owner created as
 //! at first start, and helpers that speak the API the way a client does.
 
+use poem::EndpointExt;
 use poem::test::{TestClient, TestResponse};
-use poem::{Endpoint, EndpointExt};
 use roster_app_http::{Adapters, HttpConfig, Roster, SystemClock, routes};
 use roster_domain::ports::password::PlainPassword;
 use roster_domain::services::{BootstrapOutcome, OwnerConfig, SessionConfig, ensure_owner};

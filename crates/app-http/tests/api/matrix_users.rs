@@ -26,7 +26,7 @@ struct Expect {
     get: Row,
     patch: Row,
     password: Row,
-    /// Creating a user in group A, A1, B.
+    /// Creating a user in group A, A1, B (422 `unknown_group` for a group out of view).
     create: Row,
     delete: Row,
 }
@@ -34,7 +34,9 @@ struct Expect {
 fn expected(who: Who) -> Expect {
     match who {
         Who::Owner => Expect {
-            list: &["owner", "user-a", "user-a1", "user-b", "manager", "viewer", "learner"],
+            list: &[
+                "owner", "user-a", "user-a1", "user-b", "manager", "viewer", "learner",
+            ],
             get: [200; 3],
             patch: [200; 3],
             password: [204; 3],
@@ -46,7 +48,8 @@ fn expected(who: Who) -> Expect {
             get: [200, 200, 404],
             patch: [200, 200, 404],
             password: [204, 204, 404],
-            create: [201, 201, 403],
+            // A group out of view is answered as if it did not exist (P4): unknown_group.
+            create: [201, 201, 422],
             delete: [204, 204, 404],
         },
         Who::Viewer => Expect {
@@ -54,6 +57,7 @@ fn expected(who: Who) -> Expect {
             get: [200, 200, 404],
             patch: [403, 403, 404],
             password: [403, 403, 404],
+            // No `users.edit` anywhere: refused before any group is looked at.
             create: [403; 3],
             delete: [403, 403, 404],
         },
@@ -76,7 +80,13 @@ fn expected(who: Who) -> Expect {
     }
 }
 
-async fn status(app: &TestApp, token: Option<&str>, method: &str, path: &str, body: Option<serde_json::Value>) -> u16 {
+async fn status(
+    app: &TestApp,
+    token: Option<&str>,
+    method: &str,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> u16 {
     let mut req = match method {
         "GET" => app.client.get(path),
         "POST" => app.client.post(path),
@@ -129,14 +139,22 @@ async fn run(who: Who) {
         let path = format!("/api/v1/users/{}", id.as_uuid());
         let got = status(&app, token, "GET", &path, None).await;
         assert_eq!(got, e.get[i], "{who:?} GET user #{i}");
-        let got = status(&app, token, "PATCH", &path, Some(json!({"name": "Renamed"}))).await;
+        let got = status(
+            &app,
+            token,
+            "PATCH",
+            &path,
+            Some(json!({"name": "Renamed"})),
+        )
+        .await;
         assert_eq!(got, e.patch[i], "{who:?} PATCH user #{i}");
         let body = json!({"password": "Fresh-Password-42"});
         let got = status(&app, token, "PUT", &format!("{path}/password"), Some(body)).await;
         assert_eq!(got, e.password[i], "{who:?} PUT password of user #{i}");
     }
     for (i, g) in groups.iter().enumerate() {
-        let body = json!({"login_id": format!("new-{i}"), "name": "New", "group_ids": [g.as_uuid()]});
+        let body =
+            json!({"login_id": format!("new-{i}"), "name": "New", "group_ids": [g.as_uuid()]});
         let got = status(&app, token, "POST", "/api/v1/users", Some(body)).await;
         assert_eq!(got, e.create[i], "{who:?} POST user in group #{i}");
     }

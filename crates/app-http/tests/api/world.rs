@@ -58,7 +58,11 @@ impl World {
             parent_ids: parents.into_iter().collect(),
         };
         let a = groups.create(&owner, group("A", vec![])).await.unwrap().id;
-        let a1 = groups.create(&owner, group("A1", vec![a])).await.unwrap().id;
+        let a1 = groups
+            .create(&owner, group("A1", vec![a]))
+            .await
+            .unwrap()
+            .id;
         let b = groups.create(&owner, group("B", vec![])).await.unwrap().id;
         let user = |login: &str, group: GroupId| RegisterUser {
             login_id: LoginId::parse(login).unwrap(),
@@ -90,7 +94,10 @@ impl World {
             scope,
         };
         grants
-            .create(&owner, grant(manager, Privilege::UsersEdit, Scope::MemberGroups))
+            .create(
+                &owner,
+                grant(manager, Privilege::UsersEdit, Scope::MemberGroups),
+            )
             .await
             .unwrap();
         grants
