@@ -45,7 +45,7 @@ impl TestApp {
         let created = ensure_owner(
             &store,
             &hasher,
-            &OsTokenGenerator::default(),
+            &OsTokenGenerator,
             &SystemClock,
             owner,
         )
@@ -63,7 +63,7 @@ impl TestApp {
         let adapters = Adapters::over_store(
             store.clone(),
             Arc::new(hasher),
-            Arc::new(OsTokenGenerator::default()),
+            Arc::new(OsTokenGenerator),
             Arc::new(SystemClock),
         );
         let endpoint = routes(Roster::new(adapters, config)).boxed();

@@ -38,7 +38,7 @@ impl World {
         let adapters = Adapters::over_store(
             app.store.clone(),
             Arc::new(Argon2Hasher::new(HasherConfig::for_tests())),
-            Arc::new(OsTokenGenerator::default()),
+            Arc::new(OsTokenGenerator),
             Arc::new(SystemClock),
         );
         let ports = adapters.ports;
