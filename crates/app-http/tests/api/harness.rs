@@ -25,6 +25,8 @@ pub struct TestApp {
     /// The owner's session token.
     pub owner: String,
     pub owner_id: String,
+    /// Where the routes are mounted (`""` at the root).
+    pub base: String,
 }
 
 impl TestApp {
@@ -35,22 +37,22 @@ impl TestApp {
 
     /// A fresh app whose HTTP settings `adjust` changes first.
     pub async fn with(adjust: impl FnOnce(&mut HttpConfig)) -> Self {
+        Self::with_hasher(HasherConfig::for_tests(), adjust).await
+    }
+
+    /// A fresh app with this hasher, and HTTP settings `adjust` changes; mounted under
+    /// `HttpConfig::base_path` when that is set, as a host would nest it.
+    pub async fn with_hasher(hashing: HasherConfig, adjust: impl FnOnce(&mut HttpConfig)) -> Self {
         let store = Store::open("sqlite::memory:").await.unwrap();
-        let hasher = Argon2Hasher::new(HasherConfig::for_tests());
+        let hasher = Argon2Hasher::new(hashing);
         let owner = OwnerConfig {
             login_id: LoginId::parse(OWNER).unwrap(),
             name: DisplayName::parse("The Owner").unwrap(),
             password: Some(PlainPassword::new(OWNER_PASSWORD)),
         };
-        let created = ensure_owner(
-            &store,
-            &hasher,
-            &OsTokenGenerator,
-            &SystemClock,
-            owner,
-        )
-        .await
-        .unwrap();
+        let created = ensure_owner(&store, &hasher, &OsTokenGenerator, &SystemClock, owner)
+            .await
+            .unwrap();
         assert!(matches!(created, BootstrapOutcome::Created { .. }));
         let mut config = HttpConfig {
             session: SessionConfig {
@@ -66,13 +68,21 @@ impl TestApp {
             Arc::new(OsTokenGenerator),
             Arc::new(SystemClock),
         );
-        let endpoint = routes(Roster::new(adapters, config)).boxed();
+        let base = config.base_path.clone();
+        let endpoint = if base.is_empty() {
+            routes(Roster::new(adapters, config)).boxed()
+        } else {
+            poem::Route::new()
+                .nest(base.clone(), routes(Roster::new(adapters, config)))
+                .boxed()
+        };
         let client = TestClient::new(endpoint);
         let mut app = Self {
             client,
             store,
             owner: String::new(),
             owner_id: String::new(),
+            base,
         };
         let (token, id) = app.login_ok(OWNER, OWNER_PASSWORD).await;
         app.owner = token;
@@ -83,7 +93,7 @@ impl TestApp {
     /// Logs in; returns the raw response.
     pub async fn login(&self, login_id: &str, password: &str) -> TestResponse {
         self.client
-            .post("/api/v1/auth/login")
+            .post(format!("{}/api/v1/auth/login", self.base))
             .body_json(&json!({"login_id": login_id, "password": password}))
             .send()
             .await

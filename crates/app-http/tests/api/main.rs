@@ -4,6 +4,7 @@
 
 mod e2e;
 mod harness;
+mod limits;
 mod matrix_users;
 mod me;
 mod ops;
