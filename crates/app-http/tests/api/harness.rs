@@ -1,16 +1,39 @@
 //! One fresh application per test: an empty in-memory SQLite database, the owner created as
 //! at first start, and helpers that speak the API the way a client does.
 
+use chrono::{DateTime, Duration, Utc};
 use poem::EndpointExt;
 use poem::test::{TestClient, TestResponse};
 use roster_app_http::{Adapters, HttpConfig, Roster, SystemClock, routes};
+use roster_domain::clock::Clock;
 use roster_domain::ports::password::PlainPassword;
 use roster_domain::services::{BootstrapOutcome, OwnerConfig, SessionConfig, ensure_owner};
 use roster_domain::user::{DisplayName, LoginId};
 use roster_infra_crypto::{Argon2Hasher, HasherConfig, OsTokenGenerator};
 use roster_infra_db::Store;
 use serde_json::{Value, json};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+/// A clock the test moves (S1 timeouts); starts at the real time.
+#[derive(Clone)]
+pub struct TestClock(Arc<Mutex<DateTime<Utc>>>);
+
+impl TestClock {
+    fn new() -> Self {
+        Self(Arc::new(Mutex::new(Utc::now())))
+    }
+
+    /// Moves the clock forward.
+    pub fn advance(&self, by: Duration) {
+        *self.0.lock().unwrap() += by;
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap()
+    }
+}
 
 /// The owner's login ID and password in every test app.
 pub const OWNER: &str = "owner";
@@ -27,6 +50,11 @@ pub struct TestApp {
     pub owner_id: String,
     /// Where the routes are mounted (`""` at the root).
     pub base: String,
+    /// The services' clock.
+    pub clock: TestClock,
+    /// The settings and hasher the app was built with, to build a second instance.
+    config: HttpConfig,
+    hasher: Argon2Hasher,
 }
 
 impl TestApp {
@@ -62,20 +90,9 @@ impl TestApp {
             ..HttpConfig::default()
         };
         adjust(&mut config);
-        let adapters = Adapters::over_store(
-            store.clone(),
-            Arc::new(hasher),
-            Arc::new(OsTokenGenerator),
-            Arc::new(SystemClock),
-        );
+        let clock = TestClock::new();
+        let endpoint = instance(&store, &clock, &hasher, config.clone());
         let base = config.base_path.clone();
-        let endpoint = if base.is_empty() {
-            routes(Roster::new(adapters, config)).boxed()
-        } else {
-            poem::Route::new()
-                .nest(base.clone(), routes(Roster::new(adapters, config)))
-                .boxed()
-        };
         let client = TestClient::new(endpoint);
         let mut app = Self {
             client,
@@ -83,11 +100,25 @@ impl TestApp {
             owner: String::new(),
             owner_id: String::new(),
             base,
+            clock,
+            config,
+            hasher,
         };
         let (token, id) = app.login_ok(OWNER, OWNER_PASSWORD).await;
         app.owner = token;
         app.owner_id = id;
         app
+    }
+
+    /// A second instance of the service over the same database (what several `roster
+    /// serve` processes on one PostgreSQL are), with the same settings.
+    pub fn second_instance(&self) -> TestClient<poem::endpoint::BoxEndpoint<'static>> {
+        TestClient::new(instance(
+            &self.store,
+            &self.clock,
+            &self.hasher,
+            self.config.clone(),
+        ))
     }
 
     /// Logs in; returns the raw response.
@@ -148,6 +179,29 @@ impl TestApp {
             .header("Authorization", format!("Bearer {token}"))
             .send()
             .await
+    }
+}
+
+/// The routes over `store`, mounted under `config.base_path` as a host would nest them.
+fn instance(
+    store: &Store,
+    clock: &TestClock,
+    hasher: &Argon2Hasher,
+    config: HttpConfig,
+) -> poem::endpoint::BoxEndpoint<'static> {
+    let adapters = Adapters::over_store(
+        store.clone(),
+        Arc::new(hasher.clone()),
+        Arc::new(OsTokenGenerator),
+        Arc::new(clock.clone()),
+    );
+    let base = config.base_path.clone();
+    if base.is_empty() {
+        routes(Roster::new(adapters, config)).boxed()
+    } else {
+        poem::Route::new()
+            .nest(base, routes(Roster::new(adapters, config)))
+            .boxed()
     }
 }
 
