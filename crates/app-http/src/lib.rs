@@ -20,6 +20,7 @@ pub use client::ClientAddress;
 pub use clock::SystemClock;
 pub use state::{Adapters, HttpConfig, Readiness, Roster};
 
+use poem::middleware::SetHeader;
 use poem::{Endpoint, EndpointExt, Route};
 
 /// Every route: the API under `/api/v1`, `/healthz`, `/readyz`, the OpenAPI document at
@@ -37,6 +38,13 @@ pub fn routes(roster: Roster) -> impl Endpoint<Output = poem::Response> {
         .around(move |next, req| body_limit::within_limit(next, req, limit))
         .data(roster)
         .catch_all_error(problem::render_any_error)
+        // Answers carry tokens and personal data: no cache may keep them, and no browser
+        // may guess a content type other than the one declared.
+        .with(
+            SetHeader::new()
+                .overriding(poem::http::header::CACHE_CONTROL, "no-store")
+                .overriding(poem::http::header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        )
 }
 
 /// The OpenAPI document as JSON (what `/openapi.json` serves), for `docs/openapi.json`.

@@ -175,3 +175,13 @@ async fn c8_a_legacy_bcrypt_hash_logs_in_and_is_upgraded() {
     );
     app.login_ok("moodler", "Legacy-Moodle-Pass1").await;
 }
+
+#[tokio::test]
+async fn s1_token_answers_are_never_cached() {
+    let app = TestApp::new().await;
+    let resp = app.login(OWNER, OWNER_PASSWORD).await;
+    resp.assert_header("cache-control", "no-store");
+    resp.assert_header("x-content-type-options", "nosniff");
+    let failed = app.login(OWNER, "nope-nope-nope").await;
+    failed.assert_header("cache-control", "no-store");
+}
