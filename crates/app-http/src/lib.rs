@@ -9,6 +9,7 @@
 
 pub mod api;
 mod auth;
+mod body_limit;
 pub mod client;
 pub mod clock;
 pub mod dto;
@@ -19,13 +20,12 @@ pub use client::ClientAddress;
 pub use clock::SystemClock;
 pub use state::{Adapters, HttpConfig, Readiness, Roster};
 
-use poem::middleware::SizeLimit;
 use poem::{Endpoint, EndpointExt, Route};
 
 /// Every route: the API under `/api/v1`, `/healthz`, `/readyz`, the OpenAPI document at
 /// `/openapi.json` and the interactive page at `/docs`. A host nests the result under its
 /// own prefix (set [`HttpConfig::base_path`] to that prefix so the document points there).
-pub fn routes(roster: Roster) -> impl Endpoint {
+pub fn routes(roster: Roster) -> impl Endpoint<Output = poem::Response> {
     let api = api::service(&roster.config.base_path);
     let spec = api.spec_endpoint();
     let docs = api.swagger_ui();
@@ -34,7 +34,7 @@ pub fn routes(roster: Roster) -> impl Endpoint {
         .nest("/", api)
         .at("/openapi.json", spec)
         .nest("/docs", docs)
-        .with(SizeLimit::new(limit))
+        .around(move |next, req| body_limit::within_limit(next, req, limit))
         .data(roster)
         .catch_all_error(problem::render_any_error)
 }

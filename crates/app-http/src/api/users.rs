@@ -53,6 +53,8 @@ pub struct UsersApi;
 impl UsersApi {
     /// List users in the caller's `users.view` scope, in id order (keyset pagination).
     #[oai(path = "/", method = "get", operation_id = "list_users")]
+    // poem-openapi takes each query parameter as its own argument.
+    #[allow(clippy::too_many_arguments)]
     async fn list(
         &self,
         roster: Data<&Roster>,

@@ -49,12 +49,18 @@ enum Command {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Print the OpenAPI document of the HTTP API (what /openapi.json serves) and exit.
+    Openapi,
 }
 
 /// Parses the command line, runs the command, and turns failure into a message and a
 /// non-zero exit status.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if matches!(cli.command, Command::Openapi) {
+        println!("{}", roster_app_http::openapi_json());
+        return ExitCode::SUCCESS;
+    }
     let config = match load_config(cli.config.as_deref()) {
         Ok(config) => config,
         Err(e) => {
@@ -84,6 +90,7 @@ pub fn main() -> ExitCode {
             }
             Command::Migrate => wiring::migrate(&config).await,
             Command::Init { password_stdin } => owner::init(config, password_stdin).await,
+            Command::Openapi => Ok(()),
         }
     });
     match result {

@@ -43,7 +43,7 @@ pub async fn ensure(config: &Config, store: &Store, hasher: &Argon2Hasher) -> Re
     let outcome = ensure_owner(
         store,
         hasher,
-        &OsTokenGenerator::default(),
+        &OsTokenGenerator,
         &SystemClock,
         owner,
     )

@@ -60,7 +60,7 @@ pub fn roster(config: &Config, store: Store, hasher: Argon2Hasher) -> Result<Ros
     let adapters = Adapters::over_store(
         store,
         Arc::new(hasher),
-        Arc::new(OsTokenGenerator::default()),
+        Arc::new(OsTokenGenerator),
         Arc::new(SystemClock),
     );
     let client_address = if config.trust_forwarded_for {

@@ -1,8 +1,8 @@
 //! One fresh application per test: an empty in-memory SQLite database, the owner created as
 //! at first start, and helpers that speak the API the way a client does.
 
+use poem::EndpointExt;
 use poem::test::{TestClient, TestResponse};
-use poem::{Endpoint, EndpointExt};
 use roster_app_http::{Adapters, HttpConfig, Roster, SystemClock, routes};
 use roster_domain::ports::password::PlainPassword;
 use roster_domain::services::{BootstrapOutcome, OwnerConfig, SessionConfig, ensure_owner};
@@ -45,7 +45,7 @@ impl TestApp {
         let created = ensure_owner(
             &store,
             &hasher,
-            &OsTokenGenerator::default(),
+            &OsTokenGenerator,
             &SystemClock,
             owner,
         )
@@ -63,7 +63,7 @@ impl TestApp {
         let adapters = Adapters::over_store(
             store.clone(),
             Arc::new(hasher),
-            Arc::new(OsTokenGenerator::default()),
+            Arc::new(OsTokenGenerator),
             Arc::new(SystemClock),
         );
         let endpoint = routes(Roster::new(adapters, config)).boxed();

@@ -2,8 +2,12 @@
 //! hasher with weak test parameters, the OS token generator), driven by poem's TestClient.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod e2e;
 mod harness;
+mod matrix_users;
 mod me;
 mod ops;
 mod problems;
 mod session;
+mod users;
+mod world;

@@ -99,7 +99,7 @@ async fn u10_password_change_ends_every_session_and_the_new_one_works() {
         .await;
     changed.assert_status(poem::http::StatusCode::NO_CONTENT);
     for token in [&app.owner, &second] {
-        assert_problem(app.get(token, "/api/v1/me").await, 401, "session_revoked").await;
+        assert_problem(app.get(token, "/api/v1/me").await, 401, "session_invalid").await;
     }
     assert_problem(app.login(OWNER, OWNER_PASSWORD).await, 401, "login_failed").await;
     app.login_ok(OWNER, "Another-Secret-99").await;
