@@ -40,15 +40,9 @@ pub async fn ensure(config: &Config, store: &Store, hasher: &Argon2Hasher) -> Re
         name,
         password: config.owner_password.clone().map(PlainPassword::new),
     };
-    let outcome = ensure_owner(
-        store,
-        hasher,
-        &OsTokenGenerator,
-        &SystemClock,
-        owner,
-    )
-    .await
-    .map_err(|e| format!("cannot create the owner: {e}"))?;
+    let outcome = ensure_owner(store, hasher, &OsTokenGenerator, &SystemClock, owner)
+        .await
+        .map_err(|e| format!("cannot create the owner: {e}"))?;
     match outcome {
         BootstrapOutcome::AlreadyExists => {}
         BootstrapOutcome::Created {

@@ -21,6 +21,7 @@ pub struct ExplainBody {
     /// A user acted on.
     pub target_user_id: Option<Uuid>,
     /// A group acted on.
+    #[oai(nullable)]
     pub target_group_id: Option<Uuid>,
 }
 
@@ -67,21 +68,29 @@ pub struct PathStepView {
     /// owner or grant.
     pub kind: PathStepKind,
     /// The grant.
+    #[oai(nullable)]
     pub grant_id: Option<Uuid>,
     /// The grant's holder, for a user grant.
+    #[oai(nullable)]
     pub subject_user_id: Option<Uuid>,
     /// The grant's holder, for a group grant.
+    #[oai(nullable)]
     pub subject_group_id: Option<Uuid>,
     /// The privilege the grant holds (it may imply the one asked: `users.edit` gives
     /// `users.view`).
+    #[oai(nullable)]
     pub privilege: Option<PrivilegeDto>,
     /// The grant's scope kind.
+    #[oai(nullable)]
     pub scope: Option<ScopeKind>,
     /// The scope group the target is in or below; none for scope `all`.
+    #[oai(nullable)]
     pub via_group_id: Option<Uuid>,
     /// For a group grant: the user's direct group that makes it a member (G4).
+    #[oai(nullable)]
     pub member_via_group_id: Option<Uuid>,
     /// For a user target under a group scope: its direct group in or below `via_group_id`.
+    #[oai(nullable)]
     pub target_group_id: Option<Uuid>,
 }
 
@@ -145,6 +154,7 @@ pub struct ExplanationView {
     /// The first path that allows (the owner, or one grant); empty when refused.
     pub path: Vec<PathStepView>,
     /// Why nothing allows, when refused.
+    #[oai(nullable)]
     pub reason: Option<String>,
 }
 

@@ -64,8 +64,10 @@ pub struct GrantView {
     /// Its id.
     pub id: Uuid,
     /// The user holding it, for a user grant.
+    #[oai(nullable)]
     pub subject_user_id: Option<Uuid>,
     /// The group holding it, for a group grant.
+    #[oai(nullable)]
     pub subject_group_id: Option<Uuid>,
     /// What it allows.
     pub privilege: PrivilegeDto,

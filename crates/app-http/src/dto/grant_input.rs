@@ -104,6 +104,7 @@ pub struct GrantPage {
     /// The grants, in the list's stable order.
     pub items: Vec<GrantView>,
     /// Pass as `cursor` for the next page; absent on the last.
+    #[oai(nullable)]
     pub next_cursor: Option<String>,
 }
 

@@ -18,6 +18,7 @@ pub struct GroupView {
     /// Unique, case-insensitive; shown as it was given.
     pub name: String,
     /// An external code (SIS, HR), unique, when set.
+    #[oai(nullable)]
     pub external_code: Option<String>,
     /// Free text.
     pub description: String,
@@ -62,6 +63,7 @@ pub struct GroupPage {
     /// The groups, in the list's stable order.
     pub items: Vec<GroupView>,
     /// Pass as `cursor` for the next page; absent on the last.
+    #[oai(nullable)]
     pub next_cursor: Option<String>,
 }
 

@@ -18,12 +18,14 @@ pub struct UserView {
     /// Display name.
     pub name: String,
     /// Email, when set.
+    #[oai(nullable)]
     pub email: Option<String>,
     /// Whether a password is set (the password itself is never returned).
     pub has_password: bool,
     /// valid, invalid or pending (U2).
     pub status: UserStatusDto,
     /// After this instant the user cannot log in (U6).
+    #[oai(nullable)]
     pub expires_at: Option<DateTime<Utc>>,
     /// Custom profile fields (U8), by key.
     pub attributes: BTreeMap<String, String>,
@@ -59,6 +61,7 @@ pub struct UserPage {
     /// The users, in id order.
     pub items: Vec<UserView>,
     /// Pass as `cursor` for the next page; absent on the last.
+    #[oai(nullable)]
     pub next_cursor: Option<String>,
 }
 

@@ -55,9 +55,9 @@ pub struct Problem {
     pub detail: String,
     /// The stable machine code clients match on (`login_id_taken`, `integration_active`…).
     pub code: String,
-    /// The fields that failed, for `validation_failed`.
-    #[oai(skip_serializing_if_is_empty)]
-    pub errors: Vec<FieldProblem>,
+    /// The fields that failed, for `validation_failed` (absent otherwise).
+    #[oai(skip_serializing_if_is_none)]
+    pub errors: Option<Vec<FieldProblem>>,
 }
 
 impl Problem {
@@ -69,7 +69,7 @@ impl Problem {
             status: status.as_u16(),
             detail: detail.into(),
             code: code.to_owned(),
-            errors: Vec::new(),
+            errors: None,
         }
     }
 }
@@ -96,6 +96,9 @@ pub enum ApiError {
     /// The body is larger than allowed (`payload_too_large`).
     #[oai(status = 413, content_type = "application/problem+json")]
     PayloadTooLarge(Json<Problem>),
+    /// The body is not JSON (`unsupported_media_type`).
+    #[oai(status = 415, content_type = "application/problem+json")]
+    UnsupportedMediaType(Json<Problem>),
     /// Validation failed; `errors` lists the fields (`validation_failed` and field codes).
     #[oai(status = 422, content_type = "application/problem+json")]
     Unprocessable(Json<Problem>),
@@ -121,6 +124,7 @@ impl ApiError {
             404 => Self::NotFound(body),
             409 => Self::Conflict(body),
             413 => Self::PayloadTooLarge(body),
+            415 => Self::UnsupportedMediaType(body),
             422 => Self::Unprocessable(body),
             429 => Self::TooManyRequests(body, retry_after),
             503 => Self::Unavailable(body, retry_after),
@@ -166,7 +170,7 @@ impl ApiError {
             "validation_failed",
             format!("{} field(s) are invalid", fields.len()),
         );
-        problem.errors = fields.into_iter().map(FieldProblem::from).collect();
+        problem.errors = Some(fields.into_iter().map(FieldProblem::from).collect());
         Self::from_problem(problem, 0)
     }
 
@@ -193,6 +197,7 @@ impl ApiError {
             | Self::NotFound(p)
             | Self::Conflict(p)
             | Self::PayloadTooLarge(p)
+            | Self::UnsupportedMediaType(p)
             | Self::Unprocessable(p)
             | Self::Internal(p)
             | Self::TooManyRequests(p, _)

@@ -1,16 +1,39 @@
 //! One fresh application per test: an empty in-memory SQLite database, the owner created as
 //! at first start, and helpers that speak the API the way a client does.
 
+use chrono::{DateTime, Duration, Utc};
 use poem::EndpointExt;
 use poem::test::{TestClient, TestResponse};
 use roster_app_http::{Adapters, HttpConfig, Roster, SystemClock, routes};
+use roster_domain::clock::Clock;
 use roster_domain::ports::password::PlainPassword;
 use roster_domain::services::{BootstrapOutcome, OwnerConfig, SessionConfig, ensure_owner};
 use roster_domain::user::{DisplayName, LoginId};
 use roster_infra_crypto::{Argon2Hasher, HasherConfig, OsTokenGenerator};
 use roster_infra_db::Store;
 use serde_json::{Value, json};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+/// A clock the test moves (S1 timeouts); starts at the real time.
+#[derive(Clone)]
+pub struct TestClock(Arc<Mutex<DateTime<Utc>>>);
+
+impl TestClock {
+    fn new() -> Self {
+        Self(Arc::new(Mutex::new(Utc::now())))
+    }
+
+    /// Moves the clock forward.
+    pub fn advance(&self, by: Duration) {
+        *self.0.lock().unwrap() += by;
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap()
+    }
+}
 
 /// The owner's login ID and password in every test app.
 pub const OWNER: &str = "owner";
@@ -25,6 +48,13 @@ pub struct TestApp {
     /// The owner's session token.
     pub owner: String,
     pub owner_id: String,
+    /// Where the routes are mounted (`""` at the root).
+    pub base: String,
+    /// The services' clock.
+    pub clock: TestClock,
+    /// The settings and hasher the app was built with, to build a second instance.
+    config: HttpConfig,
+    hasher: Argon2Hasher,
 }
 
 impl TestApp {
@@ -35,22 +65,22 @@ impl TestApp {
 
     /// A fresh app whose HTTP settings `adjust` changes first.
     pub async fn with(adjust: impl FnOnce(&mut HttpConfig)) -> Self {
+        Self::with_hasher(HasherConfig::for_tests(), adjust).await
+    }
+
+    /// A fresh app with this hasher, and HTTP settings `adjust` changes; mounted under
+    /// `HttpConfig::base_path` when that is set, as a host would nest it.
+    pub async fn with_hasher(hashing: HasherConfig, adjust: impl FnOnce(&mut HttpConfig)) -> Self {
         let store = Store::open("sqlite::memory:").await.unwrap();
-        let hasher = Argon2Hasher::new(HasherConfig::for_tests());
+        let hasher = Argon2Hasher::new(hashing);
         let owner = OwnerConfig {
             login_id: LoginId::parse(OWNER).unwrap(),
             name: DisplayName::parse("The Owner").unwrap(),
             password: Some(PlainPassword::new(OWNER_PASSWORD)),
         };
-        let created = ensure_owner(
-            &store,
-            &hasher,
-            &OsTokenGenerator,
-            &SystemClock,
-            owner,
-        )
-        .await
-        .unwrap();
+        let created = ensure_owner(&store, &hasher, &OsTokenGenerator, &SystemClock, owner)
+            .await
+            .unwrap();
         assert!(matches!(created, BootstrapOutcome::Created { .. }));
         let mut config = HttpConfig {
             session: SessionConfig {
@@ -60,19 +90,19 @@ impl TestApp {
             ..HttpConfig::default()
         };
         adjust(&mut config);
-        let adapters = Adapters::over_store(
-            store.clone(),
-            Arc::new(hasher),
-            Arc::new(OsTokenGenerator),
-            Arc::new(SystemClock),
-        );
-        let endpoint = routes(Roster::new(adapters, config)).boxed();
+        let clock = TestClock::new();
+        let endpoint = instance(&store, &clock, &hasher, config.clone());
+        let base = config.base_path.clone();
         let client = TestClient::new(endpoint);
         let mut app = Self {
             client,
             store,
             owner: String::new(),
             owner_id: String::new(),
+            base,
+            clock,
+            config,
+            hasher,
         };
         let (token, id) = app.login_ok(OWNER, OWNER_PASSWORD).await;
         app.owner = token;
@@ -80,10 +110,21 @@ impl TestApp {
         app
     }
 
+    /// A second instance of the service over the same database (what several `roster
+    /// serve` processes on one PostgreSQL are), with the same settings.
+    pub fn second_instance(&self) -> TestClient<poem::endpoint::BoxEndpoint<'static>> {
+        TestClient::new(instance(
+            &self.store,
+            &self.clock,
+            &self.hasher,
+            self.config.clone(),
+        ))
+    }
+
     /// Logs in; returns the raw response.
     pub async fn login(&self, login_id: &str, password: &str) -> TestResponse {
         self.client
-            .post("/api/v1/auth/login")
+            .post(format!("{}/api/v1/auth/login", self.base))
             .body_json(&json!({"login_id": login_id, "password": password}))
             .send()
             .await
@@ -138,6 +179,29 @@ impl TestApp {
             .header("Authorization", format!("Bearer {token}"))
             .send()
             .await
+    }
+}
+
+/// The routes over `store`, mounted under `config.base_path` as a host would nest them.
+fn instance(
+    store: &Store,
+    clock: &TestClock,
+    hasher: &Argon2Hasher,
+    config: HttpConfig,
+) -> poem::endpoint::BoxEndpoint<'static> {
+    let adapters = Adapters::over_store(
+        store.clone(),
+        Arc::new(hasher.clone()),
+        Arc::new(OsTokenGenerator),
+        Arc::new(clock.clone()),
+    );
+    let base = config.base_path.clone();
+    if base.is_empty() {
+        routes(Roster::new(adapters, config)).boxed()
+    } else {
+        poem::Route::new()
+            .nest(base, routes(Roster::new(adapters, config)))
+            .boxed()
     }
 }
 

@@ -89,3 +89,89 @@ async fn s1_a_malformed_login_body_is_a_400_problem() {
         .await;
     assert_problem(not_json, 400, "bad_request").await;
 }
+
+#[tokio::test]
+async fn s1_idle_and_absolute_timeouts_end_sessions() {
+    let app = TestApp::new().await;
+    let (idle, _) = app.login_ok(OWNER, OWNER_PASSWORD).await;
+    app.clock.advance(chrono::Duration::minutes(29));
+    app.get(&idle, "/api/v1/me").await.assert_status_is_ok();
+    app.clock.advance(chrono::Duration::minutes(31));
+    assert_problem(app.get(&idle, "/api/v1/me").await, 401, "session_expired").await;
+
+    let (busy, _) = app.login_ok(OWNER, OWNER_PASSWORD).await;
+    // Used every 25 minutes, it never idles out, but ends 12 hours after login.
+    for _ in 0..28 {
+        app.clock.advance(chrono::Duration::minutes(25));
+        app.get(&busy, "/api/v1/me").await.assert_status_is_ok();
+    }
+    app.clock.advance(chrono::Duration::minutes(25));
+    assert_problem(app.get(&busy, "/api/v1/me").await, 401, "session_expired").await;
+}
+
+#[tokio::test]
+async fn s3_the_login_id_throttle_holds_across_instances() {
+    let app = TestApp::new().await;
+    let other = app.second_instance();
+    for _ in 0..5 {
+        assert_problem(
+            app.login(OWNER, "wrong-password-1").await,
+            401,
+            "login_failed",
+        )
+        .await;
+    }
+    let resp = other
+        .post("/api/v1/auth/login")
+        .body_json(&json!({"login_id": OWNER, "password": OWNER_PASSWORD}))
+        .send()
+        .await;
+    assert_problem(resp, 429, "too_many_attempts").await;
+    // A session made through one instance works through the other.
+    let resp = other
+        .get("/api/v1/me")
+        .header("Authorization", format!("Bearer {}", app.owner))
+        .send()
+        .await;
+    resp.assert_status_is_ok();
+}
+
+/// C8: a user moved from Moodle with its bcrypt hash logs in with the old password, and the
+/// hash is replaced by an argon2id one at that login. The hash was made with Python's
+/// `bcrypt` (cost 5, `$2b$` relabelled `$2y$` as PHP writes it).
+#[tokio::test]
+async fn c8_a_legacy_bcrypt_hash_logs_in_and_is_upgraded() {
+    use roster_domain::ids::UserId;
+    use roster_domain::ports::password::PasswordHash;
+    use roster_domain::ports::users::CredentialStore;
+    const MOODLE: &str = "$2y$05$UFDpgv4ssNbDPMiEpP4FuuUkzB9lNO2aM5CiyuIFQWQK9pPp1DDSK";
+    let app = TestApp::new().await;
+    let user = json_of(
+        app.send(
+            "POST",
+            &app.owner,
+            "/api/v1/users",
+            &json!({"login_id": "moodler", "name": "M"}),
+        )
+        .await,
+    )
+    .await;
+    let id = UserId::from_uuid(user["id"].as_str().unwrap().parse().unwrap());
+    app.store
+        .set_password_hash(id, PasswordHash::new(MOODLE), true)
+        .await
+        .unwrap();
+    assert_problem(
+        app.login("moodler", "wrong-password").await,
+        401,
+        "login_failed",
+    )
+    .await;
+    app.login_ok("moodler", "Legacy-Moodle-Pass1").await;
+    let stored = app.store.password_hash(id).await.unwrap().unwrap();
+    assert!(
+        stored.expose().starts_with("$argon2id$"),
+        "upgraded at login"
+    );
+    app.login_ok("moodler", "Legacy-Moodle-Pass1").await;
+}
