@@ -107,10 +107,7 @@ impl Default for HttpConfig {
 #[derive(Clone)]
 pub struct Roster {
     pub(crate) users: UserService,
-    // The groups and grants routes arrive in the next commits.
-    #[allow(dead_code)]
     pub(crate) groups: GroupService,
-    #[allow(dead_code)]
     pub(crate) grants: GrantService,
     pub(crate) me: MeService,
     pub(crate) sessions: SessionService,

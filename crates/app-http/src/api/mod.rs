@@ -1,5 +1,8 @@
 //! The API, one `#[OpenApi]` struct per resource, combined into one OpenAPI service.
 
+mod explain;
+mod grants;
+mod groups;
 mod me;
 mod ops;
 mod session;
@@ -25,12 +28,28 @@ pub enum Tag {
 }
 
 /// Every endpoint of the API.
-pub type Api = (session::SessionApi, me::MeApi, users::UsersApi, ops::OpsApi);
+pub type Api = (
+    session::SessionApi,
+    me::MeApi,
+    users::UsersApi,
+    groups::GroupsApi,
+    grants::GrantsApi,
+    explain::ExplainApi,
+    ops::OpsApi,
+);
 
 /// The OpenAPI service of the whole API; `server` is where it is mounted.
 pub fn service(server: &str) -> OpenApiService<Api, ()> {
     let service = OpenApiService::new(
-        (session::SessionApi, me::MeApi, users::UsersApi, ops::OpsApi),
+        (
+            session::SessionApi,
+            me::MeApi,
+            users::UsersApi,
+            groups::GroupsApi,
+            grants::GrantsApi,
+            explain::ExplainApi,
+            ops::OpsApi,
+        ),
         "Roster",
         env!("CARGO_PKG_VERSION"),
     )

@@ -3,8 +3,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod e2e;
+mod grants;
+mod groups;
 mod harness;
 mod limits;
+mod matrix_groups;
 mod matrix_users;
 mod me;
 mod ops;
