@@ -309,3 +309,22 @@ async fn p4_unknown_id_and_malformed_id() {
     let malformed = app.get(&app.owner, "/api/v1/users/not-a-uuid").await;
     assert_problem(malformed, 400, "bad_request").await;
 }
+
+#[tokio::test]
+async fn u10_one_sets_ones_own_password_only_by_proving_the_current_one() {
+    let app = TestApp::new().await;
+    let path = format!("{}/password", user_path(&app.owner_id));
+    let resp = app
+        .send(
+            "PUT",
+            &app.owner,
+            &path,
+            &json!({"password": "Taken-Over-2026!"}),
+        )
+        .await;
+    assert_problem(resp, 403, "self_change_forbidden").await;
+    app.get(&app.owner, "/api/v1/me")
+        .await
+        .assert_status_is_ok();
+    app.login_ok(OWNER, OWNER_PASSWORD).await;
+}

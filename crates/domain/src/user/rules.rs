@@ -50,7 +50,8 @@ pub enum UserRuleError {
         /// The status asked for.
         to: UserStatus,
     },
-    /// P3: nobody changes their own status, expiry, groups or grants, or deletes themselves.
+    /// P3: nobody changes their own status, expiry, groups or grants, deletes themselves, or
+    /// sets their own password as an administrator (U10).
     #[error("you cannot change your own {0}")]
     SelfChangeForbidden(UserAspect),
 }
@@ -94,6 +95,9 @@ pub enum UserAspect {
     Grants,
     /// The account itself (deletion).
     Account,
+    /// The password set as an administrator, without proving the current one (U10: one's
+    /// own goes through the self-service change, which proves it).
+    AdminPassword,
 }
 
 impl UserAspect {
@@ -109,6 +113,7 @@ impl UserAspect {
             Self::Groups => "groups",
             Self::Grants => "grants",
             Self::Account => "account",
+            Self::AdminPassword => "password without giving the current one",
         }
     }
 
@@ -118,7 +123,12 @@ impl UserAspect {
     pub const fn self_service(self) -> bool {
         match self {
             Self::Name | Self::Email | Self::Password | Self::Attributes => true,
-            Self::Status | Self::Expiry | Self::Groups | Self::Grants | Self::Account => false,
+            Self::Status
+            | Self::Expiry
+            | Self::Groups
+            | Self::Grants
+            | Self::Account
+            | Self::AdminPassword => false,
         }
     }
 }

@@ -9,7 +9,7 @@ use crate::ports::password::PlainPassword;
 use crate::services::audit::Details;
 use crate::user::UserStatus;
 use crate::user::password::Password;
-use crate::user::rules::{self, StatusEvent, StatusFacts};
+use crate::user::rules::{self, StatusEvent, StatusFacts, UserAspect};
 
 impl UserService {
     /// Sets a user's password. Needs what editing needs (P4, P5, U3); the password passes the
@@ -43,6 +43,9 @@ impl UserService {
         id: UserId,
         password: PlainPassword,
     ) -> Result<(), UserServiceError> {
+        // U10: one's own password changes through `MeService::change_password`, which proves
+        // the current one first; here a stolen session alone could take over the account.
+        rules::check_self_change(actor.user_id, id, UserAspect::AdminPassword)?;
         let (user, target) = self.load(id).await?;
         let graph = self.groups.graph().await?;
         self.check_manage(actor, &graph, &user, &target).await?;
@@ -107,6 +110,21 @@ mod tests {
             .set_password(&a, invited.id, PlainPassword::new("maple-syrup-lantern"))
             .await
             .unwrap();
+    }
+
+    #[tokio::test]
+    async fn u10_own_password_is_not_set_through_the_admin_path() {
+        let mut m = Mocks::new();
+        m.hasher.expect_hash().times(0);
+        m.credentials.expect_set_password_hash().times(0);
+        m.expect_audit(AuditAction::UserPassword, Err("self_change_forbidden"));
+        let service = UserService::new(&m.ports());
+        let me = owner();
+        let err = service
+            .set_password(&me, me.user_id, PlainPassword::new("maple-syrup-lantern"))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "self_change_forbidden");
     }
 
     #[tokio::test]
