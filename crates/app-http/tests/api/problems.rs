@@ -24,3 +24,17 @@ async fn o3_a_body_over_the_limit_is_413() {
         .await;
     assert_problem(resp, 413, "payload_too_large").await;
 }
+
+/// No route reads XML (see .cargo/audit.toml): an XML body is refused unread.
+#[tokio::test]
+async fn o3_an_xml_body_is_refused_as_unsupported() {
+    let app = TestApp::new().await;
+    let resp = app
+        .client
+        .post("/api/v1/auth/login")
+        .content_type("application/xml")
+        .body("<login><login_id>owner</login_id></login>")
+        .send()
+        .await;
+    assert_problem(resp, 415, "unsupported_media_type").await;
+}
