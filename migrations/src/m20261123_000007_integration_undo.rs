@@ -14,6 +14,7 @@
 
 use crate::columns::{cascade, create_table, drop_tables, id_pk, long_text, name, number, uuid};
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -58,6 +59,16 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        if manager.get_database_backend() == DatabaseBackend::Postgres {
+            // Stored out of line but not compressed: postcard leaves little for pglz to win,
+            // and compressing megabytes costs more time than the bytes it saves.
+            manager
+                .get_connection()
+                .execute_unprepared(
+                    "ALTER TABLE integration_plan_blobs ALTER COLUMN bytes SET STORAGE EXTERNAL",
+                )
+                .await?;
+        }
         drop_tables(manager, &["integration_plan_parts"]).await
     }
 
