@@ -13,7 +13,7 @@ use super::plans;
 use crate::convert::{micros, stored_instant};
 use crate::error::unexpected;
 use crate::records::{
-    HeldRows, Lock, WriteError, bump_versions, current_rows, read_versions, write_record_changes,
+    Lock, WriteError, bump_versions, current_rows, held_ids, read_versions, write_record_changes,
 };
 use crate::store::Store;
 use crate::tx::begin_write;
@@ -132,7 +132,8 @@ impl Store {
         let (current, held) = if untouched {
             // Neither account's records were written since the integration (the versions
             // stay locked): every row it touched is as it left it.
-            (plan.applied_rows(), HeldRows::default())
+            let held = held_ids(&txn, &users).await.map_err(db_error)?;
+            (plan.applied_rows(), held)
         } else {
             current_rows(&txn, &undo).await?
         };
