@@ -8,7 +8,8 @@
 //!   SQLite, PostgreSQL and MariaDB, with no 2038 limit and no time-zone conversion;
 //! - case-insensitive uniqueness is a unique index on a `…_key` column holding the folded
 //!   form the domain computes, so every backend compares alike;
-//! - structured values that are read and written whole (attributes, plans) are JSON text.
+//! - structured values that are read and written whole (attributes) are JSON text; the
+//!   integration plan, which can be megabytes, is compact binary.
 
 pub use sea_orm_migration::prelude::*;
 
@@ -19,6 +20,7 @@ mod m20261122_000003_joining;
 mod m20261122_000004_mail;
 mod m20261122_000005_records;
 mod m20261122_000006_operations;
+mod m20261123_000007_integration_undo;
 
 /// Applies Roster's migrations in order.
 #[derive(Debug)]
@@ -34,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_mail::Migration),
             Box::new(m20261122_000005_records::Migration),
             Box::new(m20261122_000006_operations::Migration),
+            Box::new(m20261123_000007_integration_undo::Migration),
         ]
     }
 }

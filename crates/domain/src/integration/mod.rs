@@ -15,6 +15,7 @@ pub mod records;
 pub mod refusal;
 pub mod state;
 pub mod store;
+mod stored;
 
 #[cfg(test)]
 pub(crate) mod fixtures;
@@ -33,8 +34,8 @@ pub use plan::{
 pub use planner::plan_integration;
 pub use points::{ScoreValue, ScoreValueError};
 pub use records::{
-    AccessLogEntry, BadgeAward, Certificate, QuizMode, RecordWordError, Row, Score, ScoreStatus,
-    UserRecords,
+    AccessLogEntry, BadgeAward, Certificate, QuizMode, RecordWordError, RecordsVersion, Row, Score,
+    ScoreStatus, UserRecords,
 };
 pub use refusal::{
     IntegrationActive, IntegrationError, IntegrationFacts, check_integration,
@@ -44,3 +45,4 @@ pub use state::{
     Integration, IntegrationEvent, IntegrationState, IntegrationStateError, Transition,
 };
 pub use store::{RecordChanges, RecordKind, RecordSet, RowChange, StaleRecords};
+pub use stored::CorruptPlan;

@@ -3,7 +3,7 @@
 //! prior snapshot of every row it touches. `planner` computes it; a port applies it.
 
 use super::keys::{BadgeKey, MaterialId};
-use super::records::{AccessLogEntry, BadgeAward, Row, Score};
+use super::records::{AccessLogEntry, BadgeAward, RecordsVersion, Row, Score, UserRecords};
 use super::store::{RecordChanges, RecordSet, RowChange, StaleRecords};
 use crate::ids::{AccessLogId, BadgeAwardId, ScoreId, UserId};
 use chrono::{DateTime, Utc};
@@ -142,16 +142,35 @@ pub struct IntegrationPreview {
     pub certificates_kept: u32,
 }
 
-/// An integration plan. Built only by `plan_integration` (or read back from storage).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// An integration plan. Built only by `plan_integration` (or read back from storage, through
+/// the compact form in `stored`). Equality compares what the plan does, not the record
+/// versions it was read at.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(try_from = "super::stored::StoredPlan")]
 pub struct IntegrationPlan {
     pub(super) source_user_id: UserId,
     pub(super) target_user_id: UserId,
+    /// The versions of the source's and the target's records the plan was made from.
+    pub(super) source_version: Option<RecordsVersion>,
+    pub(super) target_version: Option<RecordsVersion>,
     pub(super) changes: RecordChanges,
     pub(super) conflicts: Conflicts,
     pub(super) counts: IntegrationCounts,
     pub(super) certificates_kept: u32,
 }
+
+impl PartialEq for IntegrationPlan {
+    fn eq(&self, other: &Self) -> bool {
+        self.source_user_id == other.source_user_id
+            && self.target_user_id == other.target_user_id
+            && self.changes == other.changes
+            && self.conflicts == other.conflicts
+            && self.counts == other.counts
+            && self.certificates_kept == other.certificates_kept
+    }
+}
+
+impl Eq for IntegrationPlan {}
 
 impl IntegrationPlan {
     /// The source account.
@@ -165,6 +184,12 @@ impl IntegrationPlan {
     /// Every row change, with full before and after rows.
     pub fn changes(&self) -> &RecordChanges {
         &self.changes
+    }
+    /// I10: the versions of the source's and the target's records this plan was made from
+    /// (`UserRecords::version`). While both are still current the records are as planned,
+    /// and an adapter need not read and plan them again to know it.
+    pub fn read_versions(&self) -> (Option<RecordsVersion>, Option<RecordsVersion>) {
+        (self.source_version, self.target_version)
     }
     /// The conflicts resolved.
     pub fn conflicts(&self) -> &Conflicts {
@@ -222,6 +247,19 @@ impl IntegrationPlan {
         }
     }
 
+    /// Every row this plan touches as applying it leaves them (retired rows absent): what
+    /// `plan_cancel` finds as the current rows while neither account changed since (I6).
+    pub fn applied_rows(&self) -> RecordSet {
+        let mut rows = RecordSet::default();
+        rows.insert_all(&UserRecords {
+            scores: afters(&self.changes.scores),
+            badges: afters(&self.changes.badges),
+            access_log: afters(&self.changes.access_log),
+            ..UserRecords::empty(self.target_user_id)
+        });
+        rows
+    }
+
     /// Applies the plan to an in-memory store, as an adapter does in its transaction: the
     /// plan made from the store's current records must equal this one (else someone changed
     /// the records since — `StaleRecords`, nothing written), then every change is written.
@@ -265,6 +303,10 @@ fn field_changes<T: Row, V: PartialEq>(
             _ => None,
         })
         .collect()
+}
+
+fn afters<T: Row>(changes: &[RowChange<T>]) -> Vec<T> {
+    changes.iter().filter_map(|c| c.after().cloned()).collect()
 }
 
 fn befores<T: Row>(changes: &[RowChange<T>]) -> Vec<T> {

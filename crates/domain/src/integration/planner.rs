@@ -65,6 +65,8 @@ pub fn plan_integration(source: &UserRecords, target: &UserRecords) -> Integrati
     IntegrationPlan {
         source_user_id: source.user_id,
         target_user_id: target_id,
+        source_version: source.version,
+        target_version: target.version,
         changes: RecordChanges {
             scores,
             badges,

@@ -158,9 +158,29 @@ pub struct AccessLogEntry {
     pub user_agent: Option<String>,
 }
 
+/// An adapter's version of one user's learning records: every write of that user's records
+/// changes it, in the same transaction, so records read under one version are the records
+/// as long as the version stays. Lets `IntegrationRepository::apply` tell "unchanged since
+/// the preview" without reading every row again (I10).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RecordsVersion(i64);
+
+impl RecordsVersion {
+    /// The version an adapter stored.
+    pub const fn new(value: i64) -> Self {
+        Self(value)
+    }
+    /// Its stored value.
+    pub const fn get(self) -> i64 {
+        self.0
+    }
+}
+
 /// Every learning record of one user, superseded scores included. Adapters return rows whose
-/// `user_id` is `self.user_id`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// `user_id` is `self.user_id`. Equality compares the records, not `version`: two reads of
+/// the same rows are equal whenever they were made.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UserRecords {
     /// The user these records belong to.
     pub user_id: UserId,
@@ -172,7 +192,22 @@ pub struct UserRecords {
     pub certificates: Vec<Certificate>,
     /// The whole access log.
     pub access_log: Vec<AccessLogEntry>,
+    /// The adapter's version of these records when they were read (`None`: it keeps none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<RecordsVersion>,
 }
+
+impl PartialEq for UserRecords {
+    fn eq(&self, other: &Self) -> bool {
+        self.user_id == other.user_id
+            && self.scores == other.scores
+            && self.badges == other.badges
+            && self.certificates == other.certificates
+            && self.access_log == other.access_log
+    }
+}
+
+impl Eq for UserRecords {}
 
 impl UserRecords {
     /// A user with no records yet.
@@ -183,6 +218,7 @@ impl UserRecords {
             badges: Vec::new(),
             certificates: Vec::new(),
             access_log: Vec::new(),
+            version: None,
         }
     }
 }

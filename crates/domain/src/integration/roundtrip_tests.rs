@@ -278,6 +278,23 @@ proptest! {
     }
 
     #[test]
+    fn i6_stored_plan_reads_back_equal_and_its_applied_rows_are_the_rows_after_apply(
+        s in account_spec(), t in account_spec()
+    ) {
+        let users = accounts(&[&s, &t]);
+        let plan = plan_integration(&users[0], &users[1]);
+        let json = serde_json::to_string(&plan).unwrap();
+        let stored: super::plan::IntegrationPlan = serde_json::from_str(&json).unwrap();
+        prop_assert_eq!(&stored, &plan);
+        prop_assert_eq!(stored.undo(), plan.undo());
+        let mut store = RecordSet::from_users(&users);
+        plan.apply_to(&mut store).unwrap();
+        // Cancelling from the plan's applied rows is cancelling from the store itself.
+        let undo = plan.undo();
+        prop_assert_eq!(plan_cancel(&undo, &plan.applied_rows()), plan_cancel(&undo, &store));
+    }
+
+    #[test]
     fn i6_cancel_keeps_later_target_records_and_restores_everything_else(
         s in account_spec(),
         t in account_spec(),

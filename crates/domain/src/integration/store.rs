@@ -189,6 +189,7 @@ impl RecordSet {
             badges: owned_by(&self.badges, user_id),
             certificates: owned_by(&self.certificates, user_id),
             access_log: owned_by(&self.access_log, user_id),
+            version: None,
         }
     }
 }

@@ -164,9 +164,11 @@ pub trait IntegrationRepository: Send + Sync {
     ///    `SourceAlreadyIntegrated` when the source already is a live source (a unique index
     ///    on the live source, or a conditional insert, so of two racing calls exactly one
     ///    wins), `TargetIsSource` / `SourceIsTarget` for a chain;
-    /// 2. checks the source is still `invalid` and the target still `valid`, re-reads both
-    ///    users' records and plans again with `plan_integration`: a plan different from
-    ///    `plan` means someone changed them since the preview — `Conflict`;
+    /// 2. checks the source is still `invalid` and the target still `valid`, and that both
+    ///    users' records are the plan's input: while the record versions the plan was read
+    ///    at (`plan.read_versions()`) are still current they are; otherwise it re-reads them
+    ///    and plans again with `plan_integration`, and a plan different from `plan` means
+    ///    someone changed them since the preview — `Conflict`;
     /// 3. writes `plan.changes()` (each row checked against its `before`, else `Conflict`)
     ///    and stores `plan` with the integration: it holds the undo record (`plan.undo()`)
     ///    and the details (I5).

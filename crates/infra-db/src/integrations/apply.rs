@@ -6,20 +6,24 @@
 //!   integrations of the same users one behind the other;
 //! - the integration row's `live_source_id` has a unique index, so of two live integrations
 //!   of one source only one can ever be committed (`SourceAlreadyIntegrated`);
-//! - the records are read again and planned again: a plan other than the caller's means they
-//!   changed since the preview (`Conflict`); each write is guarded by the values it expects
-//!   (see `records::write`), so a row changed after that read fails the transaction too.
+//! - the records must be the ones the plan was made from: when both accounts' record versions
+//!   (read locked) are still the ones the plan was read at, they are, and nothing more is
+//!   read; otherwise the records are read again and planned again, and a plan other than
+//!   the caller's means they changed since the preview (`Conflict`). Each write is guarded
+//!   by the values it expects (see `records::write`), and moves check their row counts.
 
 use super::entities::integration;
 use super::plans;
 use super::row::model_of;
 use crate::error::{is_unique_on, unexpected};
-use crate::records::{HeldRows, Lock, WriteError, records_of, write_record_changes};
+use crate::records::{
+    HeldRows, Lock, WriteError, bump_versions, read_versions, records_of, write_record_changes,
+};
 use crate::store::Store;
 use crate::tx::begin_write;
 use roster_domain::ids::UserId;
 use roster_domain::integration::{
-    Integration, IntegrationPlan, IntegrationState, plan_integration,
+    Integration, IntegrationPlan, IntegrationState, RecordsVersion, plan_integration,
 };
 use roster_domain::ports::integrations::ApplyError;
 use roster_domain::user::UserStatus;
@@ -143,17 +147,43 @@ impl Store {
     ) -> Result<(), ApplyError> {
         let txn = begin_write(self.db()).await.map_err(db_error)?;
         claim_source(&txn, plan, integration).await?;
-        let source = records_of(&txn, plan.source_user_id(), Lock::ForUpdate).await?;
-        let target = records_of(&txn, plan.target_user_id(), Lock::ForUpdate).await?;
-        if plan_integration(&source, &target) != *plan {
-            return Err(ApplyError::Conflict);
-        }
-        let held = HeldRows::of([&source, &target]);
-        let changes = plan.changes();
-        write_record_changes(&txn, changes, &held)
+        let (source, target) = (plan.source_user_id(), plan.target_user_id());
+        let users = [source, target];
+        let now = read_versions(&txn, &users, Lock::ForUpdate)
+            .await
+            .map_err(db_error)?;
+        let unchanged =
+            plan.read_versions() == (now.get(&source).copied(), now.get(&target).copied());
+        let held = if unchanged {
+            // Both versions are the ones the plan was read at, and stay locked: the records
+            // are the plan's input, so planning again would give the same plan.
+            HeldRows::of_source(plan)
+        } else {
+            let source = records_of(&txn, source, Lock::ForUpdate).await?;
+            let target = records_of(&txn, target, Lock::ForUpdate).await?;
+            if plan_integration(&source, &target) != *plan {
+                return Err(ApplyError::Conflict);
+            }
+            HeldRows::of([&source, &target])
+        };
+        write_record_changes(&txn, plan.changes(), &held)
             .await
             .map_err(write_error)?;
-        plans::save(&txn, integration.id, plan).await?;
+        bump_versions(&txn, &users).await.map_err(db_error)?;
+        let after = read_versions(&txn, &users, Lock::No)
+            .await
+            .map_err(db_error)?;
+        let applied = (
+            after
+                .get(&source)
+                .copied()
+                .unwrap_or(RecordsVersion::new(0)),
+            after
+                .get(&target)
+                .copied()
+                .unwrap_or(RecordsVersion::new(0)),
+        );
+        plans::save(&txn, integration.id, plan, applied).await?;
         txn.commit().await.map_err(db_error)
     }
 }

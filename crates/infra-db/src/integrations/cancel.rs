@@ -3,14 +3,18 @@
 //!
 //! The integration row is locked and its state written conditionally (`WHERE state =
 //! 'live'`), so of two racing cancels exactly one proceeds; the other finds it cancelled.
-//! The rows to restore are read inside the transaction and the writes are guarded by the
-//! values read, so the cancel plan cannot be stale.
+//! The rows to restore are their state as the integration left them when neither account's
+//! record version moved since (read locked, so none can move until the end), else they are
+//! read inside the transaction; the writes are guarded by the values expected either way,
+//! so the cancel plan cannot be stale.
 
 use super::entities::integration;
 use super::plans;
 use crate::convert::{micros, stored_instant};
 use crate::error::unexpected;
-use crate::records::{WriteError, current_rows, write_record_changes};
+use crate::records::{
+    Lock, WriteError, bump_versions, current_rows, held_ids, read_versions, write_record_changes,
+};
 use crate::store::Store;
 use crate::tx::begin_write;
 use chrono::{DateTime, Utc};
@@ -98,7 +102,7 @@ async fn later_live(
     let mut later = Vec::new();
     for row in rows.into_iter().filter(|r| (r.integrated_at, r.id) > ours) {
         let id = IntegrationId::from_uuid(row.id);
-        later.push((id, plans::load(txn, id).await?.undo()));
+        later.push((id, plans::load(txn, id).await?.0.undo()));
     }
     Ok(later)
 }
@@ -115,15 +119,29 @@ impl Store {
         let mut integration = load(&txn, id).await?;
         integration.handle(IntegrationEvent::Cancel, stored_instant(at), by)?;
         mark_cancelled(&txn, &integration).await?;
-        let undo = plans::load(&txn, id).await?.undo();
+        let (plan, applied) = plans::load(&txn, id).await?;
+        let undo = plan.undo();
         let later = later_live(&txn, &integration).await?;
         check_cancel_order(&undo, later.iter().map(|(id, undo)| (*id, undo)))?;
-        let (current, held) = current_rows(&txn, &undo).await?;
+        let users = [undo.source_user_id, undo.target_user_id];
+        let now = read_versions(&txn, &users, Lock::ForUpdate)
+            .await
+            .map_err(db_error)?;
+        let untouched = Some(applied.0) == now.get(&users[0]).copied()
+            && Some(applied.1) == now.get(&users[1]).copied();
+        let (current, held) = if untouched {
+            // Neither account's records were written since the integration (the versions
+            // stay locked): every row it touched is as it left it.
+            let held = held_ids(&txn, &users).await.map_err(db_error)?;
+            (plan.applied_rows(), held)
+        } else {
+            current_rows(&txn, &undo).await?
+        };
         let cancel = plan_cancel(&undo, &current);
-        let changes = cancel.changes();
-        write_record_changes(&txn, changes, &held)
+        write_record_changes(&txn, cancel.changes(), &held)
             .await
             .map_err(write_error)?;
+        bump_versions(&txn, &users).await.map_err(db_error)?;
         txn.commit().await.map_err(db_error)?;
         Ok(CancelOutcome {
             integration,

@@ -31,24 +31,3 @@ pub(crate) mod integration {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
-
-/// `integration_plan_parts`: the stored plan, JSON cut into numbered parts.
-pub(crate) mod plan_part {
-    use sea_orm::entity::prelude::*;
-
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "integration_plan_parts")]
-    pub struct Model {
-        #[sea_orm(primary_key, auto_increment = false)]
-        pub integration_id: Uuid,
-        #[sea_orm(primary_key, auto_increment = false)]
-        pub part: i64,
-        #[sea_orm(column_type = "Text")]
-        pub body: String,
-    }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
-}

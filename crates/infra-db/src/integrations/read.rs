@@ -108,7 +108,7 @@ impl Store {
         let Some(integration) = self.get_integration(id).await? else {
             return Ok(None);
         };
-        let plan = plans::load(self.db(), id).await?;
+        let (plan, _) = plans::load(self.db(), id).await?;
         Ok(Some(IntegrationDetails::from_plan(integration, &plan)))
     }
 

@@ -5,15 +5,17 @@ use super::cells::Stored;
 use super::entities::{access_log, badge_award, certificate, score};
 use super::listing::{PageError, key_of, newest_page};
 use super::read::{Lock, records_of};
+use super::versions::bump as bump_versions;
 use super::write::insert_rows;
 use crate::error::{is_foreign_key, unexpected, violation};
 use crate::store::Store;
+use crate::tx::{begin_write, finish};
 use roster_domain::ids::UserId;
 use roster_domain::integration::{AccessLogEntry, BadgeAward, Certificate, Score, UserRecords};
 use roster_domain::ports::records::{AddRecordError, LearningRecords, RecordsError};
 use roster_domain::ports::{Page, PageRequest};
-use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::{ConnectionTrait, DbErr};
 
 impl From<PageError> for RecordsError {
     fn from(error: PageError) -> Self {
@@ -28,18 +30,28 @@ fn owned_by(user: UserId) -> Expr {
     Expr::col(Alias::new("user_id")).eq(user.as_uuid())
 }
 
+fn add_error(error: DbErr) -> AddRecordError {
+    if is_foreign_key(&error) {
+        AddRecordError::UserNotFound
+    } else if violation(&error).is_some() {
+        // The id is the record tables' only unique key.
+        AddRecordError::DuplicateId
+    } else {
+        AddRecordError::Unexpected(unexpected(error))
+    }
+}
+
 impl Store {
+    /// Adds one record and bumps its owner's record version in one transaction (I10).
     async fn add_record<T: Stored>(&self, record: &T) -> Result<(), AddRecordError> {
-        insert_rows(self.db(), &[record]).await.map_err(|e| {
-            if is_foreign_key(&e) {
-                AddRecordError::UserNotFound
-            } else if violation(&e).is_some() {
-                // The id is the record tables' only unique key.
-                AddRecordError::DuplicateId
-            } else {
-                AddRecordError::Unexpected(unexpected(e))
-            }
-        })
+        let txn = begin_write(self.db()).await.map_err(add_error)?;
+        let outcome = async {
+            bump_versions(&txn, &[record.owner()]).await?;
+            insert_rows(&txn, &[record]).await
+        }
+        .await
+        .map_err(add_error);
+        finish(txn, outcome).await
     }
 }
 
@@ -70,8 +82,14 @@ impl LearningRecords for Store {
             .from_table(Alias::new(Score::TABLE))
             .and_where(owned_by(user))
             .to_owned();
-        let result = self.db().execute(&delete).await.map_err(unexpected)?;
-        Ok(result.rows_affected())
+        let txn = begin_write(self.db()).await.map_err(unexpected)?;
+        let outcome = async {
+            bump_versions(&txn, &[user]).await?;
+            Ok(txn.execute(&delete).await?.rows_affected())
+        }
+        .await
+        .map_err(|e: DbErr| RecordsError::Unexpected(unexpected(e)));
+        finish(txn, outcome).await
     }
 
     async fn list_scores(

@@ -4,11 +4,14 @@
 use super::cells::Stored;
 use super::entities::{access_log, badge_award, certificate, score};
 use super::rows::{AccessLogTuple, BadgeTuple, CertificateTuple, ScoreTuple};
+use super::versions;
 use super::write::Holdings;
 use crate::error::unexpected;
 use roster_domain::Unexpected;
 use roster_domain::ids::UserId;
-use roster_domain::integration::{RecordSet, Row, UndoRecord, UserRecords};
+use roster_domain::integration::{
+    IntegrationPlan, RecordSet, Row, RowChange, UndoRecord, UserRecords,
+};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait};
 use sea_orm::{ConnectionTrait, EntityTrait, Iterable, QueryFilter, QuerySelect, TryGetableMany};
 use std::collections::{BTreeMap, BTreeSet};
@@ -59,13 +62,21 @@ fn owned_by(user: UserId) -> Expr {
     Expr::col(Alias::new("user_id")).eq(user.as_uuid())
 }
 
-/// Every record of `user`, superseded scores included.
+/// Every record of `user`, superseded scores included, with their version — read first, so
+/// the rows are at least as new as the version they carry (a write between the two reads
+/// makes the version look stale, never the rows).
 pub(crate) async fn records_of(
     conn: &impl ConnectionTrait,
     user: UserId,
     lock: Lock,
 ) -> Result<UserRecords, Unexpected> {
+    let version = versions::read(conn, &[user], lock)
+        .await
+        .map_err(unexpected)?
+        .get(&user)
+        .copied();
     Ok(UserRecords {
+        version,
         user_id: user,
         scores: rows::<score::Entity, ScoreTuple, _>(conn, owned_by(user), lock).await?,
         badges: rows::<badge_award::Entity, BadgeTuple, _>(conn, owned_by(user), lock).await?,
@@ -107,6 +118,33 @@ impl HeldRows {
         }
         held
     }
+}
+
+impl HeldRows {
+    /// What the source holds, from a plan whose read versions are still current: the plan
+    /// moves or retires every source row of the tables it writes, so its source befores are
+    /// all the source holds there. The target is left out — its untouched rows are not in the
+    /// plan — so no statement moves the target's rows wholesale.
+    pub(crate) fn of_source(plan: &IntegrationPlan) -> Self {
+        let changes = plan.changes();
+        let source = plan.source_user_id();
+        let mut held = Self::default();
+        hold(&mut held.scores, source_befores(&changes.scores, source));
+        hold(&mut held.badges, source_befores(&changes.badges, source));
+        hold(
+            &mut held.access_log,
+            source_befores(&changes.access_log, source),
+        );
+        held
+    }
+}
+
+/// The rows `changes` expect `source` to hold.
+fn source_befores<T: Row>(changes: &[RowChange<T>], source: UserId) -> impl Iterator<Item = &T> {
+    changes
+        .iter()
+        .filter_map(RowChange::before)
+        .filter(move |row| row.owner() == source)
 }
 
 async fn by_ids<E, R, T>(conn: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<T>, Unexpected>

@@ -31,6 +31,8 @@ const TABLES: &[&str] = &[
     "user_fields",
     "import_jobs",
     "job_claims",
+    "record_versions",
+    "integration_plan_blobs",
 ];
 
 async fn migrations_create_every_table(store: Store) {

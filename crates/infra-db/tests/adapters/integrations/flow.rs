@@ -263,7 +263,7 @@ async fn i6_i8_i9_cancel_order_frozen_and_removed(store: Store) {
     assert_eq!(store.get(live.id).await.unwrap(), None);
     assert_eq!(store.details(live.id).await.unwrap(), None);
     assert!(
-        dump_table(&store, "integration_plan_parts")
+        dump_table(&store, "integration_plan_blobs")
             .await
             .is_empty()
     );

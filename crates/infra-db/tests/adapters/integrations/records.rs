@@ -39,6 +39,7 @@ async fn l1_records_are_added_read_back_and_refused(store: Store) {
             badges: vec![b.clone()],
             certificates: vec![c.clone()],
             access_log: vec![l.clone()],
+            version: records.version,
         }
     );
     assert!(matches!(
