@@ -133,3 +133,65 @@ fn o1_the_binary_serves_on_an_empty_folder_and_users_log_in() {
     assert_eq!(me["user"]["login_id"], "student1");
     assert_eq!(me["group_ids"][0], group["id"]);
 }
+
+fn roster(dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> std::process::Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_roster"))
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    if let Some(text) = stdin {
+        input.write_all(text.as_bytes()).unwrap();
+    }
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn o1_migrate_and_init_prepare_a_database_before_serve() {
+    let dir = tempfile::tempdir().unwrap();
+    let migrated = roster(dir.path(), &["migrate"], None);
+    assert!(migrated.status.success(), "{migrated:?}");
+    assert!(dir.path().join("roster.db").exists());
+
+    // U9: the password from standard input; nothing secret is printed.
+    let init = roster(
+        dir.path(),
+        &["init", "--password-stdin"],
+        Some("Chosen-Owner-Pass-9\n"),
+    );
+    assert!(init.status.success(), "{init:?}");
+    let printed = String::from_utf8_lossy(&init.stdout);
+    assert!(!printed.contains("Chosen-Owner-Pass-9"), "{printed}");
+    // A second init finds the owner and changes nothing.
+    let again = roster(dir.path(), &["init"], None);
+    assert!(again.status.success(), "{again:?}");
+    assert!(
+        String::from_utf8_lossy(&again.stdout).trim().is_empty(),
+        "no new password printed"
+    );
+
+    // A bad setting is a clear error and a non-zero exit.
+    let bad = Command::new(env!("CARGO_BIN_EXE_roster"))
+        .args(["migrate"])
+        .current_dir(dir.path())
+        .env_clear()
+        .env("ROSTER_HASH_WORKERS", "many")
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("ROSTER_HASH_WORKERS"));
+
+    let help = Command::new(env!("CARGO_BIN_EXE_roster"))
+        .args(["serve", "--help"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&help.stdout).contains("migrations"));
+}

@@ -121,6 +121,11 @@ impl TestApp {
         ))
     }
 
+    /// The services' current time.
+    pub fn clock_now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
     /// Logs in; returns the raw response.
     pub async fn login(&self, login_id: &str, password: &str) -> TestResponse {
         self.client

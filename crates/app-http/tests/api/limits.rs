@@ -115,3 +115,19 @@ async fn embedding_routes_nest_under_a_host_prefix() {
     let outside = app.get(&app.owner, "/api/v1/me").await;
     assert_eq!(outside.0.status().as_u16(), 404);
 }
+
+#[tokio::test]
+async fn u6_sessions_stop_when_the_expiry_instant_passes() {
+    let app = TestApp::new().await;
+    let w = World::build(&app).await;
+    let path = format!("/api/v1/users/{}", w.learner.as_uuid());
+    let soon = (app.clock_now() + chrono::Duration::minutes(10)).to_rfc3339();
+    app.send("PATCH", &app.owner, &path, &json!({"expires_at": soon}))
+        .await
+        .assert_status_is_ok();
+    let (token, _) = app.login_ok("learner", PASSWORD).await;
+    app.get(&token, "/api/v1/me").await.assert_status_is_ok();
+    app.clock.advance(chrono::Duration::minutes(11));
+    assert_problem(app.get(&token, "/api/v1/me").await, 401, "session_revoked").await;
+    assert_problem(app.login("learner", PASSWORD).await, 401, "login_failed").await;
+}
