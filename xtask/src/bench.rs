@@ -11,6 +11,11 @@ pub enum Bench {
     /// Storage (issue 3): bulk registration against a raw baseline, integrate and cancel of
     /// 100k score rows, on SQLite and (when its URL is set) PostgreSQL.
     Storage,
+    /// HTTP (issue 4), on loopback with the production hasher over 100k users: a bare poem
+    /// hello (the baseline); `GET /api/v1/users?limit=50` as the owner (goal ≥ 0.15 × hello's
+    /// requests per second); logins with a correct password (goal ≥ 0.9 × the raw argon2 rate
+    /// of all cores); the list's p99 while a login storm runs (goal ≤ 50 ms).
+    Http,
 }
 
 /// Runs the benchmark.
@@ -36,6 +41,18 @@ pub fn run(bench: Bench) -> Result<(), String> {
                 "roster-infra-db",
                 "--bench",
                 "storage",
+                "--locked",
+            ]);
+            status(cmd)
+        }
+        Bench::Http => {
+            let mut cmd = cargo();
+            cmd.args([
+                "bench",
+                "-p",
+                "roster-app-http",
+                "--bench",
+                "http",
                 "--locked",
             ]);
             status(cmd)
