@@ -84,6 +84,14 @@ impl Store {
         &self.db
     }
 
+    /// Calls `observe` with the SQL of every statement this store runs from now on (clones
+    /// made afterwards share it). For hosts that count or time statements, and for the tests
+    /// that pin how many statements a request costs; nothing is observed by default.
+    pub fn observe_statements(&mut self, observe: impl Fn(&str) + Send + Sync + 'static) {
+        self.db
+            .set_metric_callback(move |info| observe(&info.statement.sql));
+    }
+
     /// The pool, for the adapters of this crate.
     pub(crate) fn db(&self) -> &DatabaseConnection {
         &self.db

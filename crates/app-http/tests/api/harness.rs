@@ -35,6 +35,23 @@ impl Clock for TestClock {
     }
 }
 
+/// The SQL of every statement the app's store ran, in order.
+#[derive(Clone, Default)]
+pub struct Statements(Arc<Mutex<Vec<String>>>);
+
+impl Statements {
+    /// The statements `during` runs (P4: what one request costs the database).
+    pub async fn during<T>(
+        &self,
+        during: impl std::future::Future<Output = T>,
+    ) -> (T, Vec<String>) {
+        let start = self.0.lock().unwrap().len();
+        let out = during.await;
+        let all = self.0.lock().unwrap();
+        (out, all[start..].to_vec())
+    }
+}
+
 /// The owner's login ID and password in every test app.
 pub const OWNER: &str = "owner";
 pub const OWNER_PASSWORD: &str = "Owner-Pass-1234!";
@@ -52,6 +69,8 @@ pub struct TestApp {
     pub base: String,
     /// The services' clock.
     pub clock: TestClock,
+    /// Every statement the store ran.
+    pub statements: Statements,
     /// The settings and hasher the app was built with, to build a second instance.
     config: HttpConfig,
     hasher: Argon2Hasher,
@@ -71,7 +90,10 @@ impl TestApp {
     /// A fresh app with this hasher, and HTTP settings `adjust` changes; mounted under
     /// `HttpConfig::base_path` when that is set, as a host would nest it.
     pub async fn with_hasher(hashing: HasherConfig, adjust: impl FnOnce(&mut HttpConfig)) -> Self {
-        let store = Store::open("sqlite::memory:").await.unwrap();
+        let mut store = Store::open("sqlite::memory:").await.unwrap();
+        let statements = Statements::default();
+        let seen = statements.clone();
+        store.observe_statements(move |sql| seen.0.lock().unwrap().push(sql.to_owned()));
         let hasher = Argon2Hasher::new(hashing);
         let owner = OwnerConfig {
             login_id: LoginId::parse(OWNER).unwrap(),
@@ -101,6 +123,7 @@ impl TestApp {
             owner_id: String::new(),
             base,
             clock,
+            statements,
             config,
             hasher,
         };

@@ -13,5 +13,6 @@ mod me;
 mod ops;
 mod problems;
 mod session;
+mod statements;
 mod users;
 mod world;

@@ -2,7 +2,7 @@
 
 use super::entity::{COLUMNS, Column, Entity, Model};
 use super::key::subject_key;
-use super::rows::grants_of;
+use super::rows::{grant_of, grants_of};
 use crate::error::store_error;
 use crate::groups::chunks::{chunks, merged_rows};
 use crate::groups::sql::statement;
@@ -12,12 +12,16 @@ use roster_domain::ids::{GrantId, GroupId, UserId};
 use roster_domain::ports::grants::GrantFilter;
 use roster_domain::ports::{Page, PageRequest, StoreError};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 use std::collections::BTreeSet;
 use uuid::Uuid;
 
 /// The user's own grants and those of every group it is a direct member of or that is above
-/// one of those (G4), walking `group_parents` up in the database.
+/// one of those (G4), walking `group_parents` up in the database; a `groups` scope's groups
+/// come in the same statement (one row per scope group), so this is one round trip.
 pub(super) async fn for_user(
     conn: &impl ConnectionTrait,
     user: UserId,
@@ -27,17 +31,30 @@ pub(super) async fn for_user(
          SELECT group_id FROM memberships WHERE user_id = ? \
          UNION \
          SELECT e.parent_id FROM group_parents e INNER JOIN above a ON e.child_id = a.id) \
-         SELECT {COLUMNS} FROM grants g \
+         SELECT {COLUMNS}, s.group_id AS scope_group_id FROM grants g \
+         LEFT JOIN grant_scope_groups s ON s.grant_id = g.id \
          WHERE g.subject_user_id = ? OR g.subject_group_id IN (SELECT id FROM above) \
          ORDER BY g.id"
     );
     let values = [user.as_uuid().into(), user.as_uuid().into()];
-    let rows = Entity::find()
-        .from_raw_sql(statement(conn.get_database_backend(), &sql, values))
-        .all(conn)
+    let rows = conn
+        .query_all_raw(statement(conn.get_database_backend(), &sql, values))
         .await
         .map_err(store_error)?;
-    Ok(grants_of(conn, rows).await?)
+    let mut grants: Vec<(Model, BTreeSet<GroupId>)> = Vec::new();
+    for row in rows {
+        let model = Model::from_query_result(&row, "").map_err(store_error)?;
+        let scope_group: Option<Uuid> = row.try_get("", "scope_group_id").map_err(store_error)?;
+        let scope_group = scope_group.map(GroupId::from_uuid);
+        match grants.last_mut() {
+            Some((last, groups)) if last.id == model.id => groups.extend(scope_group),
+            _ => grants.push((model, scope_group.into_iter().collect())),
+        }
+    }
+    Ok(grants
+        .into_iter()
+        .map(|(model, groups)| grant_of(model, groups))
+        .collect::<Result<_, _>>()?)
 }
 
 /// The grants held by any of the groups, in id order.

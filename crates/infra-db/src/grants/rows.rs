@@ -47,7 +47,7 @@ pub(super) async fn grants_of(
         .collect()
 }
 
-fn grant_of(row: Model, groups: BTreeSet<GroupId>) -> Result<Grant, Unexpected> {
+pub(super) fn grant_of(row: Model, groups: BTreeSet<GroupId>) -> Result<Grant, Unexpected> {
     let subject = match (row.subject_user_id, row.subject_group_id) {
         (Some(user), None) => Subject::User(UserId::from_uuid(user)),
         (None, Some(group)) => Subject::Group(GroupId::from_uuid(group)),

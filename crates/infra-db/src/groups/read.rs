@@ -16,27 +16,34 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-/// G3: every group and every edge, in two queries.
+/// G3: every group and every edge, in one query: each group joined to its parents (a group
+/// without parents comes once, with no parent). Every edge's child is a group (foreign
+/// key), so the join sees every edge.
 pub(super) async fn graph(db: &impl ConnectionTrait) -> Result<GroupGraph, StoreError> {
-    let ids: Vec<Uuid> = Entity::find()
-        .select_only()
-        .column(Column::Id)
-        .into_tuple()
-        .all(db)
-        .await
-        .map_err(store_error)?;
-    let edges = Query::select()
-        .columns([Alias::new("child_id"), Alias::new("parent_id")])
-        .from(Alias::new("group_parents"))
+    let edges = Alias::new("group_parents");
+    let query = Query::select()
+        .column((Entity, Column::Id))
+        .column((edges.clone(), Alias::new("parent_id")))
+        .from(Entity)
+        .left_join(
+            edges.clone(),
+            Expr::col((edges, Alias::new("child_id"))).equals((Entity, Column::Id)),
+        )
         .to_owned();
+    let mut ids = Vec::new();
     let mut pairs = Vec::new();
-    for row in db.query_all(&edges).await.map_err(store_error)? {
-        let child: Uuid = row.try_get("", "child_id").map_err(store_error)?;
-        let parent: Uuid = row.try_get("", "parent_id").map_err(store_error)?;
-        pairs.push((GroupId::from_uuid(child), GroupId::from_uuid(parent)));
+    for row in db.query_all(&query).await.map_err(store_error)? {
+        let child: Uuid = row.try_get("", "id").map_err(store_error)?;
+        let parent: Option<Uuid> = row.try_get("", "parent_id").map_err(store_error)?;
+        let child = GroupId::from_uuid(child);
+        ids.push(child);
+        if let Some(parent) = parent {
+            pairs.push((child, GroupId::from_uuid(parent)));
+        }
     }
-    GroupGraph::from_edges(ids.into_iter().map(GroupId::from_uuid), pairs)
-        .map_err(|e| corrupt("group graph", e).into())
+    ids.sort_unstable();
+    ids.dedup();
+    GroupGraph::from_edges(ids, pairs).map_err(|e| corrupt("group graph", e).into())
 }
 
 /// One group by id.
