@@ -6,20 +6,11 @@
 
 use crate::groups::group_path;
 use crate::harness::*;
-use crate::world::World;
+use crate::world::{Who, World, status};
 use poem::http::StatusCode;
 use roster_domain::ids::{GroupId, UserId};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Who {
-    Owner,
-    Manager,
-    Viewer,
-    Learner,
-    Anonymous,
-}
 
 /// Expected statuses against (A, A1, B).
 type Row = [u16; 3];
@@ -173,27 +164,6 @@ fn expected(who: Who) -> Expect {
     }
 }
 
-async fn status(app: &TestApp, token: Option<&str>, method: &str, path: &str, body: Value) -> u16 {
-    let req = match method {
-        "GET" => app.client.get(path),
-        "POST" => app.client.post(path),
-        "PATCH" => app.client.patch(path),
-        "PUT" => app.client.put(path),
-        "DELETE" => app.client.delete(path),
-        other => panic!("{other}"),
-    };
-    let req = match token {
-        Some(token) => req.header("Authorization", format!("Bearer {token}")),
-        None => req,
-    };
-    let req = if body.is_null() {
-        req
-    } else {
-        req.body_json(&body)
-    };
-    req.send().await.0.status().as_u16()
-}
-
 /// The owner's extras for target g: two empty children E_g, F_g, and a grant to user_g of
 /// `users.view` over g — no more than the manager holds there, so it may still manage user_g.
 struct Extras {
@@ -245,13 +215,7 @@ fn sorted(names: &[&str]) -> Vec<String> {
 async fn run(who: Who) {
     let app = TestApp::new().await;
     let w = World::build(&app).await;
-    let token = match who {
-        Who::Owner => Some(app.owner.clone()),
-        Who::Manager => Some(w.manager_token.clone()),
-        Who::Viewer => Some(w.viewer_token.clone()),
-        Who::Learner => Some(w.learner_token.clone()),
-        Who::Anonymous => None,
-    };
+    let token = who.token(&app, &w);
     let token = token.as_deref();
     let e = expected(who);
     let groups = [w.a, w.a1, w.b];

@@ -4,18 +4,9 @@
 //! fresh world, in an order where deletes come last.
 
 use crate::harness::*;
-use crate::world::World;
+use crate::world::{Who, World, status};
 use roster_domain::ids::{GroupId, UserId};
-use serde_json::json;
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Who {
-    Owner,
-    Manager,
-    Viewer,
-    Learner,
-    Anonymous,
-}
+use serde_json::{Value, json};
 
 /// Expected statuses for targets (A, A1, B).
 type Row = [u16; 3];
@@ -80,46 +71,16 @@ fn expected(who: Who) -> Expect {
     }
 }
 
-async fn status(
-    app: &TestApp,
-    token: Option<&str>,
-    method: &str,
-    path: &str,
-    body: Option<serde_json::Value>,
-) -> u16 {
-    let mut req = match method {
-        "GET" => app.client.get(path),
-        "POST" => app.client.post(path),
-        "PATCH" => app.client.patch(path),
-        "PUT" => app.client.put(path),
-        "DELETE" => app.client.delete(path),
-        other => panic!("{other}"),
-    };
-    if let Some(token) = token {
-        req = req.header("Authorization", format!("Bearer {token}"));
-    }
-    if let Some(body) = body {
-        req = req.body_json(&body);
-    }
-    req.send().await.0.status().as_u16()
-}
-
 async fn run(who: Who) {
     let app = TestApp::new().await;
     let w = World::build(&app).await;
-    let token = match who {
-        Who::Owner => Some(app.owner.clone()),
-        Who::Manager => Some(w.manager_token.clone()),
-        Who::Viewer => Some(w.viewer_token.clone()),
-        Who::Learner => Some(w.learner_token.clone()),
-        Who::Anonymous => None,
-    };
+    let token = who.token(&app, &w);
     let token = token.as_deref();
     let e = expected(who);
     let targets: [UserId; 3] = [w.user_a, w.user_a1, w.user_b];
     let groups: [GroupId; 3] = [w.a, w.a1, w.b];
 
-    let list = status(&app, token, "GET", "/api/v1/users?limit=500", None).await;
+    let list = status(&app, token, "GET", "/api/v1/users?limit=500", Value::Null).await;
     if who == Who::Anonymous {
         assert_eq!(list, 401, "{who:?} list");
     } else {
@@ -137,30 +98,23 @@ async fn run(who: Who) {
     }
     for (i, id) in targets.iter().enumerate() {
         let path = format!("/api/v1/users/{}", id.as_uuid());
-        let got = status(&app, token, "GET", &path, None).await;
+        let got = status(&app, token, "GET", &path, Value::Null).await;
         assert_eq!(got, e.get[i], "{who:?} GET user #{i}");
-        let got = status(
-            &app,
-            token,
-            "PATCH",
-            &path,
-            Some(json!({"name": "Renamed"})),
-        )
-        .await;
+        let got = status(&app, token, "PATCH", &path, json!({"name": "Renamed"})).await;
         assert_eq!(got, e.patch[i], "{who:?} PATCH user #{i}");
         let body = json!({"password": "Fresh-Password-42"});
-        let got = status(&app, token, "PUT", &format!("{path}/password"), Some(body)).await;
+        let got = status(&app, token, "PUT", &format!("{path}/password"), body).await;
         assert_eq!(got, e.password[i], "{who:?} PUT password of user #{i}");
     }
     for (i, g) in groups.iter().enumerate() {
         let body =
             json!({"login_id": format!("new-{i}"), "name": "New", "group_ids": [g.as_uuid()]});
-        let got = status(&app, token, "POST", "/api/v1/users", Some(body)).await;
+        let got = status(&app, token, "POST", "/api/v1/users", body).await;
         assert_eq!(got, e.create[i], "{who:?} POST user in group #{i}");
     }
     for (i, id) in targets.iter().enumerate() {
         let path = format!("/api/v1/users/{}", id.as_uuid());
-        let got = status(&app, token, "DELETE", &path, None).await;
+        let got = status(&app, token, "DELETE", &path, Value::Null).await;
         assert_eq!(got, e.delete[i], "{who:?} DELETE user #{i}");
     }
 }

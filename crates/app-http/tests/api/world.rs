@@ -126,3 +126,54 @@ impl World {
         }
     }
 }
+
+/// Who acts in an authorization matrix.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Who {
+    Owner,
+    Manager,
+    Viewer,
+    Learner,
+    Anonymous,
+}
+
+impl Who {
+    /// The actor's session token in `app` and `world` (`None` for anonymous).
+    pub fn token(self, app: &TestApp, world: &World) -> Option<String> {
+        match self {
+            Who::Owner => Some(app.owner.clone()),
+            Who::Manager => Some(world.manager_token.clone()),
+            Who::Viewer => Some(world.viewer_token.clone()),
+            Who::Learner => Some(world.learner_token.clone()),
+            Who::Anonymous => None,
+        }
+    }
+}
+
+/// The status of one request as `token` (none: anonymous); a `null` body sends none.
+pub async fn status(
+    app: &TestApp,
+    token: Option<&str>,
+    method: &str,
+    path: &str,
+    body: serde_json::Value,
+) -> u16 {
+    let req = match method {
+        "GET" => app.client.get(path),
+        "POST" => app.client.post(path),
+        "PATCH" => app.client.patch(path),
+        "PUT" => app.client.put(path),
+        "DELETE" => app.client.delete(path),
+        other => panic!("{other}"),
+    };
+    let req = match token {
+        Some(token) => req.header("Authorization", format!("Bearer {token}")),
+        None => req,
+    };
+    let req = if body.is_null() {
+        req
+    } else {
+        req.body_json(&body)
+    };
+    req.send().await.0.status().as_u16()
+}
