@@ -194,6 +194,13 @@ impl TestApp {
             .await
     }
 
+    /// Registers a user as the owner and returns it; fails the test unless 201.
+    pub async fn create_user(&self, body: &Value) -> Value {
+        let resp = self.send("POST", &self.owner, "/api/v1/users", body).await;
+        resp.assert_status(poem::http::StatusCode::CREATED);
+        json_of(resp).await
+    }
+
     /// A request without a body and with a token.
     pub async fn call(&self, method: &str, token: &str, path: &str) -> TestResponse {
         let builder = match method {

@@ -146,16 +146,9 @@ async fn c8_a_legacy_bcrypt_hash_logs_in_and_is_upgraded() {
     use roster_domain::ports::users::CredentialStore;
     const MOODLE: &str = "$2y$05$UFDpgv4ssNbDPMiEpP4FuuUkzB9lNO2aM5CiyuIFQWQK9pPp1DDSK";
     let app = TestApp::new().await;
-    let user = json_of(
-        app.send(
-            "POST",
-            &app.owner,
-            "/api/v1/users",
-            &json!({"login_id": "moodler", "name": "M"}),
-        )
-        .await,
-    )
-    .await;
+    let user = app
+        .create_user(&json!({"login_id": "moodler", "name": "M"}))
+        .await;
     let id = UserId::from_uuid(user["id"].as_str().unwrap().parse().unwrap());
     app.store
         .set_password_hash(id, PasswordHash::new(MOODLE), true)

@@ -110,16 +110,9 @@ async fn u1_bad_fields_are_422_naming_each() {
 #[tokio::test]
 async fn u2_pending_without_password_and_password_set_makes_valid() {
     let app = TestApp::new().await;
-    let user = json_of(
-        app.send(
-            "POST",
-            &app.owner,
-            "/api/v1/users",
-            &json!({"login_id": "p1", "name": "P"}),
-        )
-        .await,
-    )
-    .await;
+    let user = app
+        .create_user(&json!({"login_id": "p1", "name": "P"}))
+        .await;
     assert_eq!(user["status"], "pending");
     assert_eq!(user["has_password"], false);
     let path = format!("{}/password", user_path(user["id"].as_str().unwrap()));
@@ -153,16 +146,9 @@ async fn u3_the_owner_cannot_be_disabled_or_deleted() {
 #[tokio::test]
 async fn u4_stale_expected_updated_at_is_409_conflict() {
     let app = TestApp::new().await;
-    let user = json_of(
-        app.send(
-            "POST",
-            &app.owner,
-            "/api/v1/users",
-            &json!({"login_id": "c1", "name": "C"}),
-        )
-        .await,
-    )
-    .await;
+    let user = app
+        .create_user(&json!({"login_id": "c1", "name": "C"}))
+        .await;
     let path = user_path(user["id"].as_str().unwrap());
     let stale = json!({"name": "New", "expected_updated_at": "2001-01-01T00:00:00Z"});
     assert_problem(
