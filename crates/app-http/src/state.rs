@@ -7,9 +7,10 @@ use roster_domain::ports::password::PasswordHasher;
 use roster_domain::ports::tokens::TokenGenerator;
 use roster_domain::services::{
     GrantService, GroupService, MeService, Ports, SessionConfig, SessionPorts, SessionService,
-    UserService,
+    SettingsPorts, SettingsService, UserService,
 };
 use roster_infra_db::Store;
+use roster_infra_mail::MiniJinjaRenderer;
 use std::fmt;
 use std::sync::Arc;
 
@@ -34,6 +35,8 @@ pub struct Adapters {
     pub ports: Ports,
     /// The stores of sessions, throttling, tokens and the access log.
     pub sessions: SessionPorts,
+    /// The stores of settings, templates and notification switches, and the renderer.
+    pub settings: SettingsPorts,
     /// What `/readyz` asks.
     pub readiness: Arc<dyn Readiness>,
 }
@@ -70,9 +73,16 @@ impl Adapters {
             tokens,
             records: shared.clone(),
         };
+        let settings = SettingsPorts {
+            registration: shared.clone(),
+            templates: shared.clone(),
+            renderer: Arc::new(MiniJinjaRenderer),
+            notifications: shared.clone(),
+        };
         Self {
             ports,
             sessions,
+            settings,
             readiness: shared,
         }
     }
@@ -111,6 +121,9 @@ pub struct Roster {
     pub(crate) grants: GrantService,
     pub(crate) me: MeService,
     pub(crate) sessions: SessionService,
+    // Used by the settings, template and notification endpoints.
+    #[allow(dead_code)]
+    pub(crate) settings: SettingsService,
     pub(crate) readiness: Arc<dyn Readiness>,
     pub(crate) config: Arc<HttpConfig>,
 }
@@ -127,6 +140,7 @@ impl Roster {
         let Adapters {
             ports,
             sessions,
+            settings,
             readiness,
         } = adapters;
         // S3: a wrong current password on /me counts against the login ID like a login.
@@ -137,6 +151,7 @@ impl Roster {
             groups: GroupService::new(&ports),
             grants: GrantService::new(&ports),
             me,
+            settings: SettingsService::new(&ports, &settings),
             sessions: SessionService::new(&ports, sessions, config.session.clone()),
             readiness,
             config: Arc::new(config),
