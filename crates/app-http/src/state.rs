@@ -6,8 +6,8 @@ use roster_domain::clock::Clock;
 use roster_domain::ports::password::PasswordHasher;
 use roster_domain::ports::tokens::TokenGenerator;
 use roster_domain::services::{
-    GrantService, GroupService, MeService, Ports, SessionConfig, SessionPorts, SessionService,
-    SettingsPorts, SettingsService, UserService,
+    AuditService, GrantService, GroupService, MeService, Ports, SessionConfig, SessionPorts,
+    SessionService, SettingsPorts, SettingsService, UserService,
 };
 use roster_infra_db::Store;
 use roster_infra_mail::MiniJinjaRenderer;
@@ -117,6 +117,7 @@ impl Default for HttpConfig {
 #[derive(Clone)]
 pub struct Roster {
     pub(crate) users: UserService,
+    pub(crate) audit: AuditService,
     pub(crate) groups: GroupService,
     pub(crate) grants: GrantService,
     pub(crate) me: MeService,
@@ -148,6 +149,7 @@ impl Roster {
             .with_throttle(sessions.throttle.clone(), config.session.per_login_id);
         Self {
             users: UserService::new(&ports),
+            audit: AuditService::new(&ports),
             groups: GroupService::new(&ports),
             grants: GrantService::new(&ports),
             me,

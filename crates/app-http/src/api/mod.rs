@@ -1,5 +1,6 @@
 //! The API, one `#[OpenApi]` struct per resource, combined into one OpenAPI service.
 
+mod audit;
 mod explain;
 mod grants;
 mod groups;
@@ -23,6 +24,8 @@ pub enum Tag {
     Groups,
     /// Privileges, scopes and the explain call (P1–P6).
     Grants,
+    /// The audit log (Z1).
+    Audit,
     /// Health and readiness.
     Ops,
 }
@@ -35,6 +38,7 @@ pub type Api = (
     groups::GroupsApi,
     grants::GrantsApi,
     explain::ExplainApi,
+    audit::AuditApi,
     ops::OpsApi,
 );
 
@@ -48,6 +52,7 @@ pub fn service(server: &str) -> OpenApiService<Api, ()> {
             groups::GroupsApi,
             grants::GrantsApi,
             explain::ExplainApi,
+            audit::AuditApi,
             ops::OpsApi,
         ),
         "Roster",

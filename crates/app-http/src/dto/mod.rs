@@ -2,6 +2,8 @@
 //! parse into domain commands here, collecting every field error at once (422); response
 //! DTOs are built from domain values and never carry a secret.
 
+mod audit;
+mod csv_file;
 mod enums;
 mod explain;
 mod fields;
@@ -11,6 +13,11 @@ mod group;
 mod user;
 mod user_input;
 
+pub use audit::{
+    AUDIT_CSV_HEADER, AuditEntryView, AuditFormat, AuditOutcomeDto, AuditPage, AuditQuery,
+    audit_csv_record,
+};
+pub use csv_file::CsvFile;
 pub use enums::{PrivilegeDto, ScopeKind, UserStatusDto};
 pub use explain::{ExplainBody, ExplanationView, PathStepKind, PathStepView};
 pub use fields::Fields;

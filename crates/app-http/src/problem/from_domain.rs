@@ -3,7 +3,8 @@
 
 use super::ApiError;
 use roster_domain::services::{
-    GrantServiceError, GroupServiceError, LoginError, MeError, SessionError, UserServiceError,
+    AuditServiceError, GrantServiceError, GroupServiceError, LoginError, MeError, SessionError,
+    UserServiceError,
 };
 
 impl From<UserServiceError> for ApiError {
@@ -11,6 +12,15 @@ impl From<UserServiceError> for ApiError {
         match e {
             UserServiceError::Invalid(fields) => Self::invalid(fields),
             UserServiceError::Unexpected(cause) => Self::log_unexpected(&cause),
+            other => Self::coded(&other),
+        }
+    }
+}
+
+impl From<AuditServiceError> for ApiError {
+    fn from(e: AuditServiceError) -> Self {
+        match e {
+            AuditServiceError::Unexpected(cause) => Self::log_unexpected(&cause),
             other => Self::coded(&other),
         }
     }

@@ -2,6 +2,7 @@
 //! hasher with weak test parameters, the OS token generator), driven by poem's TestClient.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod audit;
 mod e2e;
 mod grants;
 mod groups;
