@@ -14,6 +14,7 @@ pub mod client;
 pub mod clock;
 pub mod dto;
 pub mod problem;
+pub mod request_id;
 pub mod state;
 
 pub use client::ClientAddress;
@@ -45,6 +46,7 @@ pub fn routes(roster: Roster) -> impl Endpoint<Output = poem::Response> {
                 .overriding(poem::http::header::CACHE_CONTROL, "no-store")
                 .overriding(poem::http::header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         )
+        .around(request_id::with_request_id)
 }
 
 /// The OpenAPI document as JSON (what `/openapi.json` serves), for `docs/openapi.json`.

@@ -1,6 +1,7 @@
 //! End to end (O1, O2, U9): the built `roster` binary in an empty temporary folder, on a
 //! free port, with nothing configured but the address — it creates its SQLite file, prints
-//! the generated owner password once, and serves until stopped.
+//! the generated owner password once, and serves until stopped. O4: its logs of the whole
+//! flow carry a request ID on every request line and none of the passwords or tokens used.
 
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
@@ -48,18 +49,21 @@ fn post(agent: &ureq::Agent, url: &str, token: Option<&str>, body: &Value) -> (u
 fn o1_the_binary_serves_on_an_empty_folder_and_users_log_in() {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
+    let log_path = dir.path().join("server.log");
     let mut child = Command::new(env!("CARGO_BIN_EXE_roster"))
         .arg("serve")
         .current_dir(dir.path())
         .env_clear()
         .env("ROSTER_LISTEN", format!("127.0.0.1:{port}"))
-        .env("RUST_LOG", "warn")
+        // Everything the server logs by default, as JSON, into a file the test reads.
+        .env("RUST_LOG", "debug,sqlx=warn,sea_orm=warn")
+        .env("ROSTER_LOG_FORMAT", "json")
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(Stdio::from(std::fs::File::create(&log_path).unwrap()))
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
-    let _server = Server(child);
+    let server = Server(child);
 
     // U9: the generated password is printed once, indented on its own line.
     let mut password = None;
@@ -132,6 +136,35 @@ fn o1_the_binary_serves_on_an_empty_folder_and_users_log_in() {
     let me: Value = me.body_mut().read_json().unwrap();
     assert_eq!(me["user"]["login_id"], "student1");
     assert_eq!(me["group_ids"][0], group["id"]);
+
+    drop(server);
+    let secrets = [
+        password.as_str(),
+        "Quiet-River-2048",
+        owner.as_str(),
+        login["token"].as_str().unwrap(),
+    ];
+    assert_logs_are_traced_and_keep_no_secret(
+        &std::fs::read_to_string(&log_path).unwrap(),
+        &secrets,
+    );
+}
+
+/// O4: every request line names its request ID; no secret appears anywhere in the logs.
+fn assert_logs_are_traced_and_keep_no_secret(logs: &str, secrets: &[&str]) {
+    let requests: Vec<Value> = logs
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|line| line["fields"]["message"] == "request")
+        .collect();
+    assert!(requests.len() >= 6, "a line per request:\n{logs}");
+    for line in &requests {
+        let id = line["span"]["request_id"].as_str().unwrap_or_default();
+        assert!(!id.is_empty(), "no request ID in {line}");
+    }
+    for secret in secrets {
+        assert!(!logs.contains(secret), "a secret was logged:\n{logs}");
+    }
 }
 
 fn roster(dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> std::process::Output {

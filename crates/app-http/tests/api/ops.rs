@@ -13,6 +13,35 @@ async fn o4_healthz_and_readyz_answer() {
 }
 
 #[tokio::test]
+async fn o4_every_answer_carries_a_request_id_and_keeps_a_plain_client_id() {
+    let app = TestApp::new().await;
+    let made = app.client.get("/healthz").send().await;
+    let id = made.0.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(uuid::Uuid::parse_str(&id).is_ok(), "{id}");
+    // Errors too (401 here).
+    let denied = app.client.get("/api/v1/me").send().await;
+    assert_eq!(denied.0.status().as_u16(), 401);
+    assert!(denied.0.headers().contains_key("x-request-id"));
+    let kept = app
+        .client
+        .get("/healthz")
+        .header("x-request-id", "lb-7f3a.1")
+        .send()
+        .await;
+    assert_eq!(kept.0.headers()["x-request-id"], "lb-7f3a.1");
+    let forged = app
+        .client
+        .get("/healthz")
+        .header("x-request-id", "x\" injected=1")
+        .send()
+        .await;
+    assert_ne!(forged.0.headers()["x-request-id"], "x\" injected=1");
+}
+
+#[tokio::test]
 async fn o3_openapi_json_and_docs_are_served() {
     let app = TestApp::new().await;
     let spec = json_of(app.client.get("/openapi.json").send().await).await;
