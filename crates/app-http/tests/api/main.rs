@@ -4,6 +4,7 @@
 
 mod audit;
 mod e2e;
+mod expiry;
 mod grants;
 mod groups;
 mod harness;
