@@ -23,6 +23,7 @@ pub const RESERVED_FIELD_KEYS: [&str; 8] = [
     "expires_at",
 ];
 
+/// The key of a custom user field (U8): its stable name in the API and the CSV header.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FieldKey(String);
 
