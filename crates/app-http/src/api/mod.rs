@@ -1,8 +1,11 @@
 //! The API, one `#[OpenApi]` struct per resource, combined into one OpenAPI service.
 
+mod csv_payload;
 mod explain;
+mod exports;
 mod grants;
 mod groups;
+mod imports;
 mod me;
 mod ops;
 mod session;
@@ -23,6 +26,8 @@ pub enum Tag {
     Groups,
     /// Privileges, scopes and the explain call (P1–P6).
     Grants,
+    /// CSV import jobs and export (C1–C9).
+    Imports,
     /// Health and readiness.
     Ops,
 }
@@ -36,6 +41,8 @@ pub type Api = (
     grants::GrantsApi,
     explain::ExplainApi,
     ops::OpsApi,
+    imports::ImportsApi,
+    exports::ExportsApi,
 );
 
 /// The OpenAPI service of the whole API; `server` is where it is mounted.
@@ -49,6 +56,8 @@ pub fn service(server: &str) -> OpenApiService<Api, ()> {
             grants::GrantsApi,
             explain::ExplainApi,
             ops::OpsApi,
+            imports::ImportsApi,
+            exports::ExportsApi,
         ),
         "Roster",
         env!("CARGO_PKG_VERSION"),

@@ -3,9 +3,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod e2e;
+mod exports;
 mod grants;
 mod groups;
 mod harness;
+mod imports;
 mod limits;
 mod matrix_groups;
 mod matrix_users;
