@@ -49,11 +49,7 @@ pub async fn ready(target: &Target, hasher: &Argon2Hasher) -> Result<Ready, Stri
         .await
         .map_err(|e| e.to_string())?;
     let service = service(&db.store, hasher);
-    Ok(Ready {
-        db,
-        owner,
-        service,
-    })
+    Ok(Ready { db, owner, service })
 }
 
 fn service(store: &Store, hasher: &Argon2Hasher) -> ImportService {

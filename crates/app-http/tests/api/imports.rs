@@ -340,3 +340,42 @@ async fn c6_the_upload_limit_is_its_own_and_answered_413() {
         .await;
     assert_problem(resp, 413, "payload_too_large").await;
 }
+
+#[tokio::test]
+async fn c8_a_legacy_hash_logs_in_and_an_unbounded_one_is_refused() {
+    use roster_domain::ports::password::PasswordHasher;
+    use roster_domain::user::Password;
+    use roster_infra_crypto::{Argon2Hasher, HasherConfig};
+    let app = TestApp::new().await;
+    let password = Password::parse("Legacy-Pass-4711!", &[]).unwrap();
+    let hash = Argon2Hasher::new(HasherConfig::for_tests())
+        .hash(&password)
+        .await
+        .unwrap();
+    // A PHC string holds commas: the cell is quoted, as any spreadsheet writes it.
+    let csv = format!(
+        "login_id,name,status,password_hash\nlegacy,Legacy,valid,\"{}\"\n",
+        hash.expose()
+    );
+    let job = import_as(&app, &app.owner, "mode=create", csv).await;
+    assert_eq!(job["created"], 1, "{job}");
+    app.login_ok("legacy", "Legacy-Pass-4711!").await;
+    let costly = "login_id,name,status,password_hash\n\
+                  costly,Costly,valid,\"$argon2id$v=19$m=1048576,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA\"\n";
+    let job = import_as(&app, &app.owner, "mode=create", costly).await;
+    assert_eq!(job["invalid_rows"], 1, "{job}");
+    assert_eq!(
+        (
+            job["errors"][0]["line"].as_u64(),
+            job["errors"][0]["column"].as_str()
+        ),
+        (Some(2), Some("password_hash")),
+        "{job}"
+    );
+    assert!(
+        !job["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("c2FsdHNhbHQ")
+    );
+}
