@@ -16,6 +16,11 @@ pub enum Bench {
     /// requests per second); logins with a correct password (goal ≥ 0.9 × the raw argon2 rate
     /// of all cores); the list's p99 while a login storm runs (goal ≤ 50 ms).
     Http,
+    /// CSV import (issue 6): 100k rows through the whole import path on SQLite and (when its
+    /// URL is set) PostgreSQL beside the storage bench's raw baseline (goals ≥ 50k / 40k
+    /// rows/s, ratio ≥ 0.2); peak RSS at 1M rows (goal ≤ 150 MB); 2,000 rows with passwords
+    /// against the raw argon2 rate of all cores (goal ≥ 0.9×).
+    Import,
 }
 
 /// Runs the benchmark.
@@ -53,6 +58,18 @@ pub fn run(bench: Bench) -> Result<(), String> {
                 "roster-app-http",
                 "--bench",
                 "http",
+                "--locked",
+            ]);
+            status(cmd)
+        }
+        Bench::Import => {
+            let mut cmd = cargo();
+            cmd.args([
+                "bench",
+                "-p",
+                "roster-app-http",
+                "--bench",
+                "import",
                 "--locked",
             ]);
             status(cmd)

@@ -13,13 +13,15 @@ mod body_limit;
 pub mod client;
 pub mod clock;
 pub mod dto;
+mod import_jobs;
 pub mod problem;
 pub mod request_id;
 pub mod state;
 
 pub use client::ClientAddress;
 pub use clock::SystemClock;
-pub use state::{Adapters, HttpConfig, Readiness, Roster};
+pub use import_jobs::LiveImportJobs;
+pub use state::{Adapters, CsvAdapters, HttpConfig, Readiness, Roster};
 
 use poem::middleware::SetHeader;
 use poem::{Endpoint, EndpointExt, Route};
@@ -32,11 +34,12 @@ pub fn routes(roster: Roster) -> impl Endpoint<Output = poem::Response> {
     let spec = api.spec_endpoint();
     let docs = api.swagger_ui();
     let limit = roster.config.body_limit;
+    let import_limit = roster.config.import_limit;
     Route::new()
         .nest("/", api)
         .at("/openapi.json", spec)
         .nest("/docs", docs)
-        .around(move |next, req| body_limit::within_limit(next, req, limit))
+        .around(move |next, req| body_limit::within_limit(next, req, limit, import_limit))
         .data(roster)
         .catch_all_error(problem::render_any_error)
         // Answers carry tokens and personal data: no cache may keep them, and no browser

@@ -2,12 +2,16 @@
 //! host (or the `roster` binary) hands in, and the few HTTP-only settings.
 
 use crate::client::ClientAddress;
+use crate::import_jobs::LiveImportJobs;
 use roster_domain::clock::Clock;
+use roster_domain::ports::fields::UserFieldRepository;
+use roster_domain::ports::imports::ExportLookups;
 use roster_domain::ports::password::PasswordHasher;
 use roster_domain::ports::tokens::TokenGenerator;
 use roster_domain::services::{
-    AuditService, GrantService, GroupService, MeService, Ports, SessionConfig, SessionPorts,
-    SessionService, SettingsPorts, SettingsService, UserService,
+    AuditService, ExportService, GrantService, GroupService, ImportConfig, ImportPorts,
+    ImportService, MeService, Ports, SessionConfig, SessionPorts, SessionService, SettingsPorts,
+    SettingsService, UserService,
 };
 use roster_infra_db::Store;
 use roster_infra_mail::MiniJinjaRenderer;
@@ -39,6 +43,23 @@ pub struct Adapters {
     pub settings: SettingsPorts,
     /// What `/readyz` asks.
     pub readiness: Arc<dyn Readiness>,
+    /// CSV import and export (C1–C9).
+    pub csv: CsvAdapters,
+}
+
+/// The adapters of CSV import and export (C1–C9).
+#[derive(Clone)]
+pub struct CsvAdapters {
+    /// Lookups, writer, jobs, invitation tokens and notification settings of imports.
+    pub imports: ImportPorts,
+    /// The group names of exported users.
+    pub export_names: Arc<dyn ExportLookups>,
+}
+
+impl fmt::Debug for CsvAdapters {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CsvAdapters").finish_non_exhaustive()
+    }
 }
 
 impl fmt::Debug for Adapters {
@@ -67,6 +88,16 @@ impl Adapters {
             audit: shared.clone(),
             clock,
         };
+        let csv = CsvAdapters {
+            imports: ImportPorts {
+                lookups: shared.clone(),
+                sink: shared.clone(),
+                jobs: Arc::new(LiveImportJobs::new(shared.clone())),
+                tokens: tokens.clone(),
+                notifications: shared.clone(),
+            },
+            export_names: shared.clone(),
+        };
         let sessions = SessionPorts {
             sessions: shared.clone(),
             throttle: shared.clone(),
@@ -84,6 +115,7 @@ impl Adapters {
             sessions,
             settings,
             readiness: shared,
+            csv,
         }
     }
 }
@@ -100,6 +132,11 @@ pub struct HttpConfig {
     /// The path the routes are mounted under by a host (`""` standalone), for the OpenAPI
     /// document's server URL.
     pub base_path: String,
+    /// The largest CSV upload accepted by `POST /imports` (413 above it), apart from
+    /// `body_limit`: the upload is spooled to a temporary file, never held in memory.
+    pub import_limit: usize,
+    /// How imports run: chunk size, hashing concurrency, invitation links (C5, C6, C9).
+    pub imports: ImportConfig,
 }
 
 impl Default for HttpConfig {
@@ -109,6 +146,8 @@ impl Default for HttpConfig {
             client_address: ClientAddress::Peer,
             body_limit: 1 << 20,
             base_path: String::new(),
+            import_limit: 64 << 20,
+            imports: ImportConfig::default(),
         }
     }
 }
@@ -127,6 +166,15 @@ pub struct Roster {
     pub(crate) settings: SettingsService,
     pub(crate) readiness: Arc<dyn Readiness>,
     pub(crate) config: Arc<HttpConfig>,
+    pub(crate) csv: CsvServices,
+}
+
+/// The CSV services (C1–C9) and the custom field definitions naming the extra columns.
+#[derive(Clone)]
+pub(crate) struct CsvServices {
+    pub(crate) imports: ImportService,
+    pub(crate) exports: ExportService,
+    pub(crate) fields: Arc<dyn UserFieldRepository>,
 }
 
 impl fmt::Debug for Roster {
@@ -143,6 +191,7 @@ impl Roster {
             sessions,
             settings,
             readiness,
+            csv,
         } = adapters;
         // S3: a wrong current password on /me counts against the login ID like a login.
         let me = MeService::new(&ports)
@@ -156,6 +205,11 @@ impl Roster {
             settings: SettingsService::new(&ports, &settings),
             sessions: SessionService::new(&ports, sessions, config.session.clone()),
             readiness,
+            csv: CsvServices {
+                imports: ImportService::new(&ports, csv.imports, config.imports.clone()),
+                exports: ExportService::new(&ports, csv.export_names),
+                fields: ports.fields.clone(),
+            },
             config: Arc::new(config),
         }
     }

@@ -1,9 +1,12 @@
 //! The API, one `#[OpenApi]` struct per resource, combined into one OpenAPI service.
 
 mod audit;
+mod csv_payload;
 mod explain;
+mod exports;
 mod grants;
 mod groups;
+mod imports;
 mod me;
 mod ops;
 mod session;
@@ -26,6 +29,8 @@ pub enum Tag {
     Grants,
     /// The audit log (Z1).
     Audit,
+    /// CSV import jobs and export (C1–C9).
+    Imports,
     /// Health and readiness.
     Ops,
 }
@@ -40,6 +45,8 @@ pub type Api = (
     explain::ExplainApi,
     audit::AuditApi,
     ops::OpsApi,
+    imports::ImportsApi,
+    exports::ExportsApi,
 );
 
 /// The OpenAPI service of the whole API; `server` is where it is mounted.
@@ -54,6 +61,8 @@ pub fn service(server: &str) -> OpenApiService<Api, ()> {
             explain::ExplainApi,
             audit::AuditApi,
             ops::OpsApi,
+            imports::ImportsApi,
+            exports::ExportsApi,
         ),
         "Roster",
         env!("CARGO_PKG_VERSION"),

@@ -42,6 +42,8 @@ pub struct Layer {
     pub body_limit_bytes: Option<usize>,
     /// `ROSTER_LOG_FORMAT`: `human` (default) or `json`.
     pub log_format: Option<String>,
+    /// `ROSTER_IMPORT_LIMIT_BYTES`: the largest CSV upload accepted, 64 MiB by default.
+    pub import_limit_bytes: Option<usize>,
 }
 
 /// The settings in force.
@@ -68,6 +70,7 @@ pub struct Config {
     pub hash_queue: Option<usize>,
     pub body_limit_bytes: usize,
     pub log_format: LogFormat,
+    pub import_limit_bytes: usize,
 }
 
 /// How logs are written.
@@ -143,6 +146,7 @@ impl Layer {
             hash_queue: number(&text, "ROSTER_HASH_QUEUE")?,
             body_limit_bytes: number(&text, "ROSTER_BODY_LIMIT_BYTES")?,
             log_format: text("ROSTER_LOG_FORMAT"),
+            import_limit_bytes: number(&text, "ROSTER_IMPORT_LIMIT_BYTES")?,
         })
     }
 
@@ -171,6 +175,7 @@ impl Layer {
             hash_queue: over.hash_queue.or(self.hash_queue),
             body_limit_bytes: over.body_limit_bytes.or(self.body_limit_bytes),
             log_format: over.log_format.or(self.log_format),
+            import_limit_bytes: over.import_limit_bytes.or(self.import_limit_bytes),
         }
     }
 
@@ -221,6 +226,7 @@ impl Layer {
             hash_queue: self.hash_queue.filter(|n| *n > 0),
             body_limit_bytes: self.body_limit_bytes.unwrap_or(1 << 20).max(1024),
             log_format,
+            import_limit_bytes: self.import_limit_bytes.unwrap_or(64 << 20).max(1024),
         })
     }
 }
@@ -291,6 +297,7 @@ mod tests {
         assert_eq!(config.mail_outbox, PathBuf::from("outbox"));
         assert_eq!(config.owner_login_id, "owner");
         assert!(config.owner_password.is_none() && config.smtp_url.is_none());
+        assert_eq!(config.import_limit_bytes, 64 << 20);
     }
 
     #[test]

@@ -4,7 +4,7 @@ use super::config::Config;
 use chrono::Duration;
 use roster_app_http::{Adapters, ClientAddress, HttpConfig, Roster, SystemClock};
 use roster_domain::registration::{SessionPolicy, ThrottlePolicy};
-use roster_domain::services::SessionConfig;
+use roster_domain::services::{ImportConfig, SessionConfig};
 use roster_infra_crypto::{Argon2Hasher, HasherConfig, OsTokenGenerator};
 use roster_infra_db::Store;
 use std::sync::Arc;
@@ -57,6 +57,7 @@ pub fn roster(config: &Config, store: Store, hasher: Argon2Hasher) -> Result<Ros
         },
         ..SessionConfig::default()
     };
+    let imports = import_config(config, &hasher);
     let adapters = Adapters::over_store(
         store,
         Arc::new(hasher),
@@ -75,6 +76,20 @@ pub fn roster(config: &Config, store: Store, hasher: Argon2Hasher) -> Result<Ros
             client_address,
             body_limit: config.body_limit_bytes,
             base_path: String::new(),
+            import_limit: config.import_limit_bytes,
+            imports,
         },
     ))
+}
+
+/// How imports run (C5, C9): twice as many passwords in flight as the hasher has threads,
+/// so every core stays busy while a batch's last hashes finish, yet the import queues only
+/// one batch ahead in the hasher's bounded queue and a login waits behind at most that; and
+/// invitation links under the public URL.
+pub fn import_config(config: &Config, hasher: &Argon2Hasher) -> ImportConfig {
+    ImportConfig {
+        hash_concurrency: 2 * hasher.workers(),
+        invite_link_base: format!("{}/invite/", config.public_url.trim_end_matches('/')),
+        ..ImportConfig::default()
+    }
 }

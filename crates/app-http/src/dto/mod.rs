@@ -10,6 +10,7 @@ mod fields;
 mod grant;
 mod grant_input;
 mod group;
+mod imports;
 mod user;
 mod user_input;
 
@@ -24,5 +25,9 @@ pub use fields::Fields;
 pub use grant::{GrantView, ScopeDto};
 pub use grant_input::{GrantPage, NewGrantBody, grant_query};
 pub use group::{GroupDetailsView, GroupPage, GroupPatchBody, GroupView, NewGroupBody};
+pub use imports::{
+    ExportEncodingDto, ImportAccepted, ImportJobView, ImportModeDto, ImportRowErrorView,
+    ImportStatusDto,
+};
 pub use user::{UserPage, UserView};
 pub use user_input::{NewUserBody, PasswordBody, UserPatchBody};

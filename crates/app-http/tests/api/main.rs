@@ -5,9 +5,11 @@
 mod audit;
 mod e2e;
 mod expiry;
+mod exports;
 mod grants;
 mod groups;
 mod harness;
+mod imports;
 mod limits;
 mod matrix_groups;
 mod matrix_users;
