@@ -13,6 +13,7 @@ mod body_limit;
 pub mod client;
 pub mod clock;
 pub mod dto;
+mod pages;
 pub mod problem;
 pub mod state;
 
@@ -24,15 +25,15 @@ use poem::middleware::SetHeader;
 use poem::{Endpoint, EndpointExt, Route};
 
 /// Every route: the API under `/api/v1`, `/healthz`, `/readyz`, the OpenAPI document at
-/// `/openapi.json` and the interactive page at `/docs`. A host nests the result under its
+/// `/openapi.json`, the interactive page at `/docs`, and the joining pages (A8:
+/// `/register`, `/activate/…`, `/invite/…`, `/reset`). A host nests the result under its
 /// own prefix (set [`HttpConfig::base_path`] to that prefix so the document points there).
 pub fn routes(roster: Roster) -> impl Endpoint<Output = poem::Response> {
     let api = api::service(&roster.config.base_path);
     let spec = api.spec_endpoint();
     let docs = api.swagger_ui();
     let limit = roster.config.body_limit;
-    Route::new()
-        .nest("/", api)
+    pages::routes(Route::new().nest("/", api))
         .at("/openapi.json", spec)
         .nest("/docs", docs)
         .around(move |next, req| body_limit::within_limit(next, req, limit))

@@ -5,6 +5,10 @@ use crate::client::ClientAddress;
 use roster_domain::clock::Clock;
 use roster_domain::ports::password::PasswordHasher;
 use roster_domain::ports::tokens::TokenGenerator;
+use roster_domain::services::joining::{
+    ApplicationService, InvitationService, JoiningConfig, JoiningPorts, PasswordResetService,
+    RegistrationUrlService,
+};
 use roster_domain::services::{
     GrantService, GroupService, MeService, Ports, SessionConfig, SessionPorts, SessionService,
     SettingsPorts, SettingsService, UserService,
@@ -37,6 +41,8 @@ pub struct Adapters {
     pub sessions: SessionPorts,
     /// The stores of settings, templates and notification switches, and the renderer.
     pub settings: SettingsPorts,
+    /// The stores of single-use links, applications and registration URLs (U5, U10, A).
+    pub joining: JoiningPorts,
     /// What `/readyz` asks.
     pub readiness: Arc<dyn Readiness>,
 }
@@ -70,8 +76,17 @@ impl Adapters {
         let sessions = SessionPorts {
             sessions: shared.clone(),
             throttle: shared.clone(),
-            tokens,
+            tokens: tokens.clone(),
             records: shared.clone(),
+        };
+        let joining = JoiningPorts {
+            tokens: shared.clone(),
+            generator: tokens,
+            registration: shared.clone(),
+            urls: shared.clone(),
+            applications: shared.clone(),
+            notifications: shared.clone(),
+            throttle: shared.clone(),
         };
         let settings = SettingsPorts {
             registration: shared.clone(),
@@ -83,6 +98,7 @@ impl Adapters {
             ports,
             sessions,
             settings,
+            joining,
             readiness: shared,
         }
     }
@@ -100,6 +116,9 @@ pub struct HttpConfig {
     /// The path the routes are mounted under by a host (`""` standalone), for the OpenAPI
     /// document's server URL.
     pub base_path: String,
+    /// Where mailed links point (`ROSTER_PUBLIC_URL`, A8), link lifetimes (U5, U10) and the
+    /// per-address throttle of public applications (S3).
+    pub joining: JoiningConfig,
 }
 
 impl Default for HttpConfig {
@@ -109,6 +128,7 @@ impl Default for HttpConfig {
             client_address: ClientAddress::Peer,
             body_limit: 1 << 20,
             base_path: String::new(),
+            joining: JoiningConfig::new("http://127.0.0.1:8080", "Roster"),
         }
     }
 }
@@ -121,10 +141,14 @@ pub struct Roster {
     pub(crate) grants: GrantService,
     pub(crate) me: MeService,
     pub(crate) sessions: SessionService,
-    // Used by the settings, template and notification endpoints.
-    #[allow(dead_code)]
     pub(crate) settings: SettingsService,
+    pub(crate) applications: ApplicationService,
+    pub(crate) invitations: InvitationService,
+    pub(crate) resets: PasswordResetService,
+    pub(crate) urls: RegistrationUrlService,
     pub(crate) readiness: Arc<dyn Readiness>,
+    /// The pages' CSRF secrets (256-bit, from the same generator as every token).
+    pub(crate) secrets: Arc<dyn TokenGenerator>,
     pub(crate) config: Arc<HttpConfig>,
 }
 
@@ -141,6 +165,7 @@ impl Roster {
             ports,
             sessions,
             settings,
+            joining,
             readiness,
         } = adapters;
         // S3: a wrong current password on /me counts against the login ID like a login.
@@ -152,8 +177,13 @@ impl Roster {
             grants: GrantService::new(&ports),
             me,
             settings: SettingsService::new(&ports, &settings),
+            applications: ApplicationService::new(&ports, &joining, &config.joining),
+            invitations: InvitationService::new(&ports, &joining, &config.joining),
+            resets: PasswordResetService::new(&ports, &joining, &config.joining),
+            urls: RegistrationUrlService::new(&ports, &joining, &config.joining),
             sessions: SessionService::new(&ports, sessions, config.session.clone()),
             readiness,
+            secrets: joining.generator.clone(),
             config: Arc::new(config),
         }
     }

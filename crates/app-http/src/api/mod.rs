@@ -1,11 +1,17 @@
 //! The API, one `#[OpenApi]` struct per resource, combined into one OpenAPI service.
 
+mod applications;
 mod explain;
 mod grants;
 mod groups;
+mod invitations;
 mod me;
 mod ops;
+pub(crate) mod password_reset;
+mod registration_settings;
+mod registration_urls;
 mod session;
+mod user_fields;
 mod users;
 
 use poem_openapi::{OpenApiService, Tags};
@@ -23,6 +29,10 @@ pub enum Tag {
     Groups,
     /// Privileges, scopes and the explain call (P1–P6).
     Grants,
+    /// Self-registration settings, user information fields and registration URLs (A1, A5, U8).
+    Registration,
+    /// Account applications (A2–A4).
+    Applications,
     /// Health and readiness.
     Ops,
 }
@@ -36,6 +46,14 @@ pub type Api = (
     grants::GrantsApi,
     explain::ExplainApi,
     ops::OpsApi,
+    (
+        password_reset::PasswordResetApi,
+        invitations::InvitationsApi,
+        registration_settings::RegistrationSettingsApi,
+        user_fields::UserFieldsApi,
+        registration_urls::RegistrationUrlsApi,
+        applications::ApplicationsApi,
+    ),
 );
 
 /// The OpenAPI service of the whole API; `server` is where it is mounted.
@@ -49,6 +67,14 @@ pub fn service(server: &str) -> OpenApiService<Api, ()> {
             grants::GrantsApi,
             explain::ExplainApi,
             ops::OpsApi,
+            (
+                password_reset::PasswordResetApi,
+                invitations::InvitationsApi,
+                registration_settings::RegistrationSettingsApi,
+                user_fields::UserFieldsApi,
+                registration_urls::RegistrationUrlsApi,
+                applications::ApplicationsApi,
+            ),
         ),
         "Roster",
         env!("CARGO_PKG_VERSION"),

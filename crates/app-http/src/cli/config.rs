@@ -42,6 +42,12 @@ pub struct Layer {
     pub body_limit_bytes: Option<usize>,
     /// `ROSTER_LOG_FORMAT`: `human` (default) or `json`.
     pub log_format: Option<String>,
+    /// `ROSTER_ACTIVATION_LINK_DAYS`: how long an activation link works (A2), 7 by default.
+    pub activation_link_days: Option<u32>,
+    /// `ROSTER_INVITATION_LINK_DAYS`: how long an invitation link works (U5), 7 by default.
+    pub invitation_link_days: Option<u32>,
+    /// `ROSTER_RESET_LINK_MINUTES`: how long a password reset link works (U10), 30 by default.
+    pub reset_link_minutes: Option<u32>,
 }
 
 /// The settings in force.
@@ -50,8 +56,6 @@ pub struct Config {
     /// See [`Layer`] for each.
     pub database_url: String,
     pub listen: String,
-    // Read and validated now; the mail issue (M1, A8) puts them to use.
-    #[allow(dead_code)]
     pub public_url: String,
     pub owner_login_id: String,
     pub owner_password: Option<String>,
@@ -68,6 +72,9 @@ pub struct Config {
     pub hash_queue: Option<usize>,
     pub body_limit_bytes: usize,
     pub log_format: LogFormat,
+    pub activation_link_days: u32,
+    pub invitation_link_days: u32,
+    pub reset_link_minutes: u32,
 }
 
 /// How logs are written.
@@ -143,6 +150,9 @@ impl Layer {
             hash_queue: number(&text, "ROSTER_HASH_QUEUE")?,
             body_limit_bytes: number(&text, "ROSTER_BODY_LIMIT_BYTES")?,
             log_format: text("ROSTER_LOG_FORMAT"),
+            activation_link_days: number(&text, "ROSTER_ACTIVATION_LINK_DAYS")?,
+            invitation_link_days: number(&text, "ROSTER_INVITATION_LINK_DAYS")?,
+            reset_link_minutes: number(&text, "ROSTER_RESET_LINK_MINUTES")?,
         })
     }
 
@@ -171,6 +181,9 @@ impl Layer {
             hash_queue: over.hash_queue.or(self.hash_queue),
             body_limit_bytes: over.body_limit_bytes.or(self.body_limit_bytes),
             log_format: over.log_format.or(self.log_format),
+            activation_link_days: over.activation_link_days.or(self.activation_link_days),
+            invitation_link_days: over.invitation_link_days.or(self.invitation_link_days),
+            reset_link_minutes: over.reset_link_minutes.or(self.reset_link_minutes),
         }
     }
 
@@ -221,6 +234,9 @@ impl Layer {
             hash_queue: self.hash_queue.filter(|n| *n > 0),
             body_limit_bytes: self.body_limit_bytes.unwrap_or(1 << 20).max(1024),
             log_format,
+            activation_link_days: positive(self.activation_link_days, 7, "activation_link_days")?,
+            invitation_link_days: positive(self.invitation_link_days, 7, "invitation_link_days")?,
+            reset_link_minutes: positive(self.reset_link_minutes, 30, "reset_link_minutes")?,
         })
     }
 }
@@ -291,6 +307,10 @@ mod tests {
         assert_eq!(config.mail_outbox, PathBuf::from("outbox"));
         assert_eq!(config.owner_login_id, "owner");
         assert!(config.owner_password.is_none() && config.smtp_url.is_none());
+        // U5, A2: links live 7 days; U10: reset links 30 minutes.
+        assert_eq!(config.activation_link_days, 7);
+        assert_eq!(config.invitation_link_days, 7);
+        assert_eq!(config.reset_link_minutes, 30);
     }
 
     #[test]

@@ -3,8 +3,9 @@
 use super::config::Config;
 use chrono::Duration;
 use roster_app_http::{Adapters, ClientAddress, HttpConfig, Roster, SystemClock};
-use roster_domain::registration::{SessionPolicy, ThrottlePolicy};
+use roster_domain::registration::{SessionPolicy, ThrottlePolicy, TokenLifetimes};
 use roster_domain::services::SessionConfig;
+use roster_domain::services::joining::JoiningConfig;
 use roster_infra_crypto::{Argon2Hasher, HasherConfig, OsTokenGenerator};
 use roster_infra_db::Store;
 use std::sync::Arc;
@@ -57,6 +58,20 @@ pub fn roster(config: &Config, store: Store, hasher: Argon2Hasher) -> Result<Ros
         },
         ..SessionConfig::default()
     };
+    let lifetimes = TokenLifetimes::new(
+        Duration::days(i64::from(config.activation_link_days)),
+        Duration::days(i64::from(config.invitation_link_days)),
+        Duration::minutes(i64::from(config.reset_link_minutes)),
+    )
+    .map_err(|e| {
+        format!("activation_link_days / invitation_link_days / reset_link_minutes: {e}")
+    })?;
+    // A8: every mailed link, and the registration URLs, under ROSTER_PUBLIC_URL.
+    let joining = JoiningConfig {
+        lifetimes,
+        per_address: session.per_address,
+        ..JoiningConfig::new(&config.public_url, "Roster")
+    };
     let adapters = Adapters::over_store(
         store,
         Arc::new(hasher),
@@ -75,6 +90,7 @@ pub fn roster(config: &Config, store: Store, hasher: Argon2Hasher) -> Result<Ros
             client_address,
             body_limit: config.body_limit_bytes,
             base_path: String::new(),
+            joining,
         },
     ))
 }

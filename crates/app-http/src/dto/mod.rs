@@ -2,20 +2,38 @@
 //! parse into domain commands here, collecting every field error at once (422); response
 //! DTOs are built from domain values and never carry a secret.
 
+mod application;
 mod enums;
 mod explain;
 mod fields;
 mod grant;
 mod grant_input;
 mod group;
+mod invitation;
+mod registration_settings;
+mod registration_url;
 mod user;
 mod user_input;
 
+pub use application::{
+    ActivatedView, ApplicationPage, ApplicationStatusDto, ApplicationView, AppliedView, ApplyBody,
+    DecisionBody, DecisionView, TokenBody,
+};
 pub use enums::{PrivilegeDto, ScopeKind, UserStatusDto};
 pub use explain::{ExplainBody, ExplanationView, PathStepKind, PathStepView};
 pub use fields::Fields;
 pub use grant::{GrantView, ScopeDto};
 pub use grant_input::{GrantPage, NewGrantBody, grant_query};
 pub use group::{GroupDetailsView, GroupPage, GroupPatchBody, GroupView, NewGroupBody};
+pub use invitation::{InvitationView, ResetAccepted, ResetRequestBody, TokenPasswordBody};
+pub use registration_settings::{
+    FieldTypeDto, NewUserFieldBody, RegistrationSettingsDto, UserFieldList, UserFieldPatchBody,
+    UserFieldView,
+};
+pub use registration_url::{
+    CodeBody, CodeView, PublishOutcomeDto, PublishUrlsBody, PublishedUrl, PublishedUrls,
+    RegistrationUrlPage, RegistrationUrlView, StopUrlsBody, StoppedUrls, UrlPatchBody,
+    UrlStatusDto,
+};
 pub use user::{UserPage, UserView};
 pub use user_input::{NewUserBody, PasswordBody, UserPatchBody};

@@ -2,17 +2,24 @@
 //! hasher with weak test parameters, the OS token generator), driven by poem's TestClient.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod applications;
+mod browser;
 mod e2e;
 mod grants;
 mod groups;
 mod harness;
+mod invitations;
+mod joining;
 mod limits;
 mod matrix_groups;
 mod matrix_users;
 mod me;
 mod ops;
+mod pages;
 mod problems;
+mod registration;
 mod session;
 mod statements;
 mod users;
+mod webdriver;
 mod world;
