@@ -1,6 +1,5 @@
-//! Account applications through the API (A1–A7, S3): automatic approval on and off,
-//! decisions with and without notice, registration URLs and their codes, taken login IDs
-//! and emails (A6), the per-address throttle, and the purge of stale applications.
+//! Account applications through the API (A1–A6): automatic approval on and off, decisions
+//! with and without notice, registration URLs and their codes, taken login IDs and emails.
 
 use crate::harness::{TestApp, assert_problem, json_of};
 use crate::joining::{
@@ -9,7 +8,6 @@ use crate::joining::{
 };
 use chrono::Duration;
 use poem::http::StatusCode;
-use roster_app_http::ClientAddress;
 use serde_json::json;
 
 #[tokio::test]
@@ -296,39 +294,4 @@ async fn a6_a_taken_login_id_is_refused_and_a_known_email_answers_like_a_new_one
         "login_id_taken",
     )
     .await;
-}
-
-#[tokio::test]
-async fn s3_failed_applications_are_throttled_per_client_address() {
-    let app = TestApp::with(|c| {
-        c.client_address = ClientAddress::ForwardedFor;
-        c.joining.per_address.max_failures = 3;
-    })
-    .await;
-    registration(&app, true, false, None).await;
-    let from = |addr: &'static str, body: serde_json::Value| {
-        app.client
-            .post("/api/v1/applications")
-            .header("X-Forwarded-For", addr)
-            .body_json(&body)
-            .send()
-    };
-    app.create_user(&json!({"login_id": "taken", "name": "T", "password": "Quiet-River-2048"}))
-        .await;
-    for _ in 0..3 {
-        assert_problem(
-            from("203.0.113.9", application("taken")).await,
-            409,
-            "login_id_taken",
-        )
-        .await;
-    }
-    let resp = from("203.0.113.9", application("free-one")).await;
-    let retry = resp.0.headers().get("retry-after").cloned();
-    assert_problem(resp, 429, "too_many_attempts").await;
-    assert!(retry.is_some(), "Retry-After is sent");
-    // Another address is not affected.
-    from("198.51.100.7", application("free-one"))
-        .await
-        .assert_status(StatusCode::CREATED);
 }

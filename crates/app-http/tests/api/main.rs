@@ -20,6 +20,7 @@ mod problems;
 mod registration;
 mod session;
 mod statements;
+mod throttling;
 mod users;
 mod webdriver;
 mod world;
