@@ -161,6 +161,65 @@ async fn a4_applications_are_decided_within_the_users_edit_scope_of_their_group(
     assert_problem(anonymous, 401, "unauthenticated").await;
 }
 
+#[tokio::test]
+async fn a5_registration_urls_need_admin_settings_over_their_group() {
+    let app = TestApp::new().await;
+    let w = World::build(&app).await;
+    let urls = "/api/v1/registration-urls";
+    let (a, b) = (w.a.as_uuid().to_string(), w.b.as_uuid().to_string());
+    // users.edit is not enough to publish (A5: admin.settings over the group).
+    let resp = app
+        .send("POST", &w.manager_token, urls, &json!({"group_ids": [a]}))
+        .await;
+    assert!(
+        matches!(resp.0.status().as_u16(), 403 | 404),
+        "{:?}",
+        resp.0.status()
+    );
+    let grant = json!({"subject_user_id": w.user_a.as_uuid(), "privilege": "admin.settings",
+                       "scope": {"kind": "groups", "group_ids": [a]}});
+    app.send("POST", &app.owner, "/api/v1/grants", &grant)
+        .await
+        .assert_status(StatusCode::CREATED);
+    let (scoped, _) = app.login_ok("user-a", PASSWORD).await;
+    let resp = app
+        .send("POST", &scoped, urls, &json!({"group_ids": [a]}))
+        .await;
+    resp.assert_status_is_ok();
+    // Out of scope: group B is not even visible (P4), and the whole call is refused.
+    let resp = app
+        .send("POST", &scoped, urls, &json!({"group_ids": [a, b]}))
+        .await;
+    assert_problem(resp, 404, "not_found").await;
+    let (b_url, _) = publish(&app, &b, json!([])).await;
+    let listed = json_of(app.get(&scoped, urls).await).await;
+    let groups: Vec<&str> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["group_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        groups,
+        [a.as_str()],
+        "only the URLs of groups in scope are listed"
+    );
+    let stop = app
+        .send(
+            "POST",
+            &scoped,
+            &format!("{urls}/stop"),
+            &json!({"ids": [b_url]}),
+        )
+        .await;
+    assert_problem(stop, 404, "not_found").await;
+    let patch = json!({"status": "stopped"});
+    let resp = app
+        .send("PATCH", &scoped, &format!("{urls}/{b_url}"), &patch)
+        .await;
+    assert_problem(resp, 404, "not_found").await;
+}
+
 /// The mail queue is the mail worker's; this test runs only the A7 job.
 struct NoMail;
 
