@@ -14,6 +14,7 @@ pub mod client;
 pub mod clock;
 pub mod dto;
 mod import_jobs;
+mod pages;
 pub mod problem;
 pub mod request_id;
 pub mod state;
@@ -27,7 +28,8 @@ use poem::middleware::SetHeader;
 use poem::{Endpoint, EndpointExt, Route};
 
 /// Every route: the API under `/api/v1`, `/healthz`, `/readyz`, the OpenAPI document at
-/// `/openapi.json` and the interactive page at `/docs`. A host nests the result under its
+/// `/openapi.json`, the interactive page at `/docs`, and the joining pages (A8:
+/// `/register`, `/activate/…`, `/invite/…`, `/reset`). A host nests the result under its
 /// own prefix (set [`HttpConfig::base_path`] to that prefix so the document points there).
 pub fn routes(roster: Roster) -> impl Endpoint<Output = poem::Response> {
     let api = api::service(&roster.config.base_path);
@@ -35,8 +37,7 @@ pub fn routes(roster: Roster) -> impl Endpoint<Output = poem::Response> {
     let docs = api.swagger_ui();
     let limit = roster.config.body_limit;
     let import_limit = roster.config.import_limit;
-    Route::new()
-        .nest("/", api)
+    pages::routes(Route::new().nest("/", api))
         .at("/openapi.json", spec)
         .nest("/docs", docs)
         .around(move |next, req| body_limit::within_limit(next, req, limit, import_limit))

@@ -8,6 +8,10 @@ use roster_domain::ports::fields::UserFieldRepository;
 use roster_domain::ports::imports::ExportLookups;
 use roster_domain::ports::password::PasswordHasher;
 use roster_domain::ports::tokens::TokenGenerator;
+use roster_domain::services::joining::{
+    ApplicationService, InvitationService, JoiningConfig, JoiningPorts, PasswordResetService,
+    RegistrationUrlService,
+};
 use roster_domain::services::{
     AuditService, ExportService, GrantService, GroupService, ImportConfig, ImportPorts,
     ImportService, MeService, Ports, SessionConfig, SessionPorts, SessionService, SettingsPorts,
@@ -41,6 +45,8 @@ pub struct Adapters {
     pub sessions: SessionPorts,
     /// The stores of settings, templates and notification switches, and the renderer.
     pub settings: SettingsPorts,
+    /// The stores of single-use links, applications and registration URLs (U5, U10, A).
+    pub joining: JoiningPorts,
     /// What `/readyz` asks.
     pub readiness: Arc<dyn Readiness>,
     /// CSV import and export (C1–C9).
@@ -101,8 +107,17 @@ impl Adapters {
         let sessions = SessionPorts {
             sessions: shared.clone(),
             throttle: shared.clone(),
-            tokens,
+            tokens: tokens.clone(),
             records: shared.clone(),
+        };
+        let joining = JoiningPorts {
+            tokens: shared.clone(),
+            generator: tokens,
+            registration: shared.clone(),
+            urls: shared.clone(),
+            applications: shared.clone(),
+            notifications: shared.clone(),
+            throttle: shared.clone(),
         };
         let settings = SettingsPorts {
             registration: shared.clone(),
@@ -114,6 +129,7 @@ impl Adapters {
             ports,
             sessions,
             settings,
+            joining,
             readiness: shared,
             csv,
         }
@@ -137,6 +153,9 @@ pub struct HttpConfig {
     pub import_limit: usize,
     /// How imports run: chunk size, hashing concurrency, invitation links (C5, C6, C9).
     pub imports: ImportConfig,
+    /// Where mailed links point (`ROSTER_PUBLIC_URL`, A8), link lifetimes (U5, U10) and the
+    /// per-address throttle of public applications (S3).
+    pub joining: JoiningConfig,
 }
 
 impl Default for HttpConfig {
@@ -148,6 +167,7 @@ impl Default for HttpConfig {
             base_path: String::new(),
             import_limit: 64 << 20,
             imports: ImportConfig::default(),
+            joining: JoiningConfig::new("http://127.0.0.1:8080", "Roster"),
         }
     }
 }
@@ -161,10 +181,14 @@ pub struct Roster {
     pub(crate) grants: GrantService,
     pub(crate) me: MeService,
     pub(crate) sessions: SessionService,
-    // Used by the settings, template and notification endpoints.
-    #[allow(dead_code)]
     pub(crate) settings: SettingsService,
+    pub(crate) applications: ApplicationService,
+    pub(crate) invitations: InvitationService,
+    pub(crate) resets: PasswordResetService,
+    pub(crate) urls: RegistrationUrlService,
     pub(crate) readiness: Arc<dyn Readiness>,
+    /// The pages' CSRF secrets (256-bit, from the same generator as every token).
+    pub(crate) secrets: Arc<dyn TokenGenerator>,
     pub(crate) config: Arc<HttpConfig>,
     pub(crate) csv: CsvServices,
 }
@@ -190,6 +214,7 @@ impl Roster {
             ports,
             sessions,
             settings,
+            joining,
             readiness,
             csv,
         } = adapters;
@@ -203,6 +228,10 @@ impl Roster {
             grants: GrantService::new(&ports),
             me,
             settings: SettingsService::new(&ports, &settings),
+            applications: ApplicationService::new(&ports, &joining, &config.joining),
+            invitations: InvitationService::new(&ports, &joining, &config.joining),
+            resets: PasswordResetService::new(&ports, &joining, &config.joining),
+            urls: RegistrationUrlService::new(&ports, &joining, &config.joining),
             sessions: SessionService::new(&ports, sessions, config.session.clone()),
             readiness,
             csv: CsvServices {
@@ -210,6 +239,7 @@ impl Roster {
                 exports: ExportService::new(&ports, csv.export_names),
                 fields: ports.fields.clone(),
             },
+            secrets: joining.generator.clone(),
             config: Arc::new(config),
         }
     }

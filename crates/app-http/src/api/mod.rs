@@ -1,5 +1,6 @@
 //! The API, one `#[OpenApi]` struct per resource, combined into one OpenAPI service.
 
+mod applications;
 mod audit;
 mod csv_payload;
 mod explain;
@@ -7,9 +8,14 @@ mod exports;
 mod grants;
 mod groups;
 mod imports;
+mod invitations;
 mod me;
 mod ops;
+pub(crate) mod password_reset;
+mod registration_settings;
+mod registration_urls;
 mod session;
+mod user_fields;
 mod users;
 
 use poem_openapi::{OpenApiService, Tags};
@@ -31,6 +37,10 @@ pub enum Tag {
     Audit,
     /// CSV import jobs and export (C1–C9).
     Imports,
+    /// Self-registration settings, user information fields and registration URLs (A1, A5, U8).
+    Registration,
+    /// Account applications (A2–A4).
+    Applications,
     /// Health and readiness.
     Ops,
 }
@@ -47,6 +57,14 @@ pub type Api = (
     ops::OpsApi,
     imports::ImportsApi,
     exports::ExportsApi,
+    (
+        password_reset::PasswordResetApi,
+        invitations::InvitationsApi,
+        registration_settings::RegistrationSettingsApi,
+        user_fields::UserFieldsApi,
+        registration_urls::RegistrationUrlsApi,
+        applications::ApplicationsApi,
+    ),
 );
 
 /// The OpenAPI service of the whole API; `server` is where it is mounted.
@@ -63,6 +81,14 @@ pub fn service(server: &str) -> OpenApiService<Api, ()> {
             ops::OpsApi,
             imports::ImportsApi,
             exports::ExportsApi,
+            (
+                password_reset::PasswordResetApi,
+                invitations::InvitationsApi,
+                registration_settings::RegistrationSettingsApi,
+                user_fields::UserFieldsApi,
+                registration_urls::RegistrationUrlsApi,
+                applications::ApplicationsApi,
+            ),
         ),
         "Roster",
         env!("CARGO_PKG_VERSION"),

@@ -44,6 +44,12 @@ pub struct Layer {
     pub log_format: Option<String>,
     /// `ROSTER_IMPORT_LIMIT_BYTES`: the largest CSV upload accepted, 64 MiB by default.
     pub import_limit_bytes: Option<usize>,
+    /// `ROSTER_ACTIVATION_LINK_DAYS`: how long an activation link works (A2), 7 by default.
+    pub activation_link_days: Option<u32>,
+    /// `ROSTER_INVITATION_LINK_DAYS`: how long an invitation link works (U5), 7 by default.
+    pub invitation_link_days: Option<u32>,
+    /// `ROSTER_RESET_LINK_MINUTES`: how long a password reset link works (U10), 30 by default.
+    pub reset_link_minutes: Option<u32>,
 }
 
 /// The settings in force.
@@ -52,8 +58,6 @@ pub struct Config {
     /// See [`Layer`] for each.
     pub database_url: String,
     pub listen: String,
-    // Read and validated now; the mail issue (M1, A8) puts them to use.
-    #[allow(dead_code)]
     pub public_url: String,
     pub owner_login_id: String,
     pub owner_password: Option<String>,
@@ -71,6 +75,9 @@ pub struct Config {
     pub body_limit_bytes: usize,
     pub log_format: LogFormat,
     pub import_limit_bytes: usize,
+    pub activation_link_days: u32,
+    pub invitation_link_days: u32,
+    pub reset_link_minutes: u32,
 }
 
 /// How logs are written.
@@ -147,6 +154,9 @@ impl Layer {
             body_limit_bytes: number(&text, "ROSTER_BODY_LIMIT_BYTES")?,
             log_format: text("ROSTER_LOG_FORMAT"),
             import_limit_bytes: number(&text, "ROSTER_IMPORT_LIMIT_BYTES")?,
+            activation_link_days: number(&text, "ROSTER_ACTIVATION_LINK_DAYS")?,
+            invitation_link_days: number(&text, "ROSTER_INVITATION_LINK_DAYS")?,
+            reset_link_minutes: number(&text, "ROSTER_RESET_LINK_MINUTES")?,
         })
     }
 
@@ -176,6 +186,9 @@ impl Layer {
             body_limit_bytes: over.body_limit_bytes.or(self.body_limit_bytes),
             log_format: over.log_format.or(self.log_format),
             import_limit_bytes: over.import_limit_bytes.or(self.import_limit_bytes),
+            activation_link_days: over.activation_link_days.or(self.activation_link_days),
+            invitation_link_days: over.invitation_link_days.or(self.invitation_link_days),
+            reset_link_minutes: over.reset_link_minutes.or(self.reset_link_minutes),
         }
     }
 
@@ -227,6 +240,9 @@ impl Layer {
             body_limit_bytes: self.body_limit_bytes.unwrap_or(1 << 20).max(1024),
             log_format,
             import_limit_bytes: self.import_limit_bytes.unwrap_or(64 << 20).max(1024),
+            activation_link_days: positive(self.activation_link_days, 7, "activation_link_days")?,
+            invitation_link_days: positive(self.invitation_link_days, 7, "invitation_link_days")?,
+            reset_link_minutes: positive(self.reset_link_minutes, 30, "reset_link_minutes")?,
         })
     }
 }
@@ -298,6 +314,10 @@ mod tests {
         assert_eq!(config.owner_login_id, "owner");
         assert!(config.owner_password.is_none() && config.smtp_url.is_none());
         assert_eq!(config.import_limit_bytes, 64 << 20);
+        // U5, A2: links live 7 days; U10: reset links 30 minutes.
+        assert_eq!(config.activation_link_days, 7);
+        assert_eq!(config.invitation_link_days, 7);
+        assert_eq!(config.reset_link_minutes, 30);
     }
 
     #[test]

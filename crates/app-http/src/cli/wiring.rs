@@ -3,7 +3,8 @@
 use super::config::Config;
 use chrono::Duration;
 use roster_app_http::{Adapters, ClientAddress, HttpConfig, Roster, SystemClock};
-use roster_domain::registration::{SessionPolicy, ThrottlePolicy};
+use roster_domain::registration::{SessionPolicy, ThrottlePolicy, TokenLifetimes};
+use roster_domain::services::joining::JoiningConfig;
 use roster_domain::services::{ImportConfig, SessionConfig};
 use roster_infra_crypto::{Argon2Hasher, HasherConfig, OsTokenGenerator};
 use roster_infra_db::Store;
@@ -58,6 +59,20 @@ pub fn roster(config: &Config, store: Store, hasher: Argon2Hasher) -> Result<Ros
         ..SessionConfig::default()
     };
     let imports = import_config(config, &hasher);
+    let lifetimes = TokenLifetimes::new(
+        Duration::days(i64::from(config.activation_link_days)),
+        Duration::days(i64::from(config.invitation_link_days)),
+        Duration::minutes(i64::from(config.reset_link_minutes)),
+    )
+    .map_err(|e| {
+        format!("activation_link_days / invitation_link_days / reset_link_minutes: {e}")
+    })?;
+    // A8: every mailed link, and the registration URLs, under ROSTER_PUBLIC_URL.
+    let joining = JoiningConfig {
+        lifetimes,
+        per_address: session.per_address,
+        ..JoiningConfig::new(&config.public_url, "Roster")
+    };
     let adapters = Adapters::over_store(
         store,
         Arc::new(hasher),
@@ -78,6 +93,7 @@ pub fn roster(config: &Config, store: Store, hasher: Argon2Hasher) -> Result<Ros
             base_path: String::new(),
             import_limit: config.import_limit_bytes,
             imports,
+            joining,
         },
     ))
 }

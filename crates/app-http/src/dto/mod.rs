@@ -2,6 +2,7 @@
 //! parse into domain commands here, collecting every field error at once (422); response
 //! DTOs are built from domain values and never carry a secret.
 
+mod application;
 mod audit;
 mod csv_file;
 mod enums;
@@ -11,6 +12,9 @@ mod grant;
 mod grant_input;
 mod group;
 mod imports;
+mod invitation;
+mod registration_settings;
+mod registration_url;
 mod user;
 mod user_input;
 
@@ -19,6 +23,11 @@ pub use audit::{
     audit_csv_record,
 };
 pub use csv_file::CsvFile;
+
+pub use application::{
+    ActivatedView, ApplicationPage, ApplicationStatusDto, ApplicationView, AppliedView, ApplyBody,
+    DecisionBody, DecisionView, TokenBody,
+};
 pub use enums::{PrivilegeDto, ScopeKind, UserStatusDto};
 pub use explain::{ExplainBody, ExplanationView, PathStepKind, PathStepView};
 pub use fields::Fields;
@@ -28,6 +37,16 @@ pub use group::{GroupDetailsView, GroupPage, GroupPatchBody, GroupView, NewGroup
 pub use imports::{
     ExportEncodingDto, ImportAccepted, ImportJobView, ImportModeDto, ImportRowErrorView,
     ImportStatusDto,
+};
+pub use invitation::{InvitationView, ResetAccepted, ResetRequestBody, TokenPasswordBody};
+pub use registration_settings::{
+    FieldTypeDto, NewUserFieldBody, RegistrationSettingsDto, UserFieldList, UserFieldPatchBody,
+    UserFieldView,
+};
+pub use registration_url::{
+    CodeBody, CodeView, PublishOutcomeDto, PublishUrlsBody, PublishedUrl, PublishedUrls,
+    RegistrationUrlPage, RegistrationUrlView, StopUrlsBody, StoppedUrls, UrlPatchBody,
+    UrlStatusDto,
 };
 pub use user::{UserPage, UserView};
 pub use user_input::{NewUserBody, PasswordBody, UserPatchBody};

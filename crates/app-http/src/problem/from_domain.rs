@@ -3,8 +3,8 @@
 
 use super::ApiError;
 use roster_domain::services::{
-    AuditServiceError, GrantServiceError, GroupServiceError, LoginError, MeError, SessionError,
-    UserServiceError,
+    AuditServiceError, GrantServiceError, GroupServiceError, JoiningError, LoginError, MeError,
+    SessionError, SettingsError, UserServiceError,
 };
 
 impl From<UserServiceError> for ApiError {
@@ -69,6 +69,27 @@ impl From<SessionError> for ApiError {
     fn from(e: SessionError) -> Self {
         match e {
             SessionError::Unexpected(cause) => Self::log_unexpected(&cause),
+            other => Self::coded(&other),
+        }
+    }
+}
+
+impl From<JoiningError> for ApiError {
+    fn from(e: JoiningError) -> Self {
+        match e {
+            JoiningError::Invalid(fields) => Self::invalid(fields),
+            JoiningError::Throttled(t) => Self::throttled(t.to_string(), t.0.seconds()),
+            JoiningError::Unexpected(cause) => Self::log_unexpected(&cause),
+            other => Self::coded(&other),
+        }
+    }
+}
+
+impl From<SettingsError> for ApiError {
+    fn from(e: SettingsError) -> Self {
+        match e {
+            SettingsError::Invalid(fields) => Self::invalid(fields),
+            SettingsError::Unexpected(cause) => Self::log_unexpected(&cause),
             other => Self::coded(&other),
         }
     }

@@ -2,7 +2,9 @@
 //! hasher with weak test parameters, the OS token generator), driven by poem's TestClient.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod applications;
 mod audit;
+mod browser;
 mod e2e;
 mod expiry;
 mod exports;
@@ -10,13 +12,19 @@ mod grants;
 mod groups;
 mod harness;
 mod imports;
+mod invitations;
+mod joining;
 mod limits;
 mod matrix_groups;
 mod matrix_users;
 mod me;
 mod ops;
+mod pages;
 mod problems;
+mod registration;
 mod session;
 mod statements;
+mod throttling;
 mod users;
+mod webdriver;
 mod world;

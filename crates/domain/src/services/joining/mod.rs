@@ -24,7 +24,7 @@ mod reset;
 mod testing;
 mod urls;
 
-pub use applications::{Activated, ApplicationService, Decision, Submitted};
+pub use applications::{Activated, ApplicationService, Decision, RegistrationForm, Submitted};
 pub use error::JoiningError;
 pub use invitations::{Invitation, InvitationService};
 pub use links::{JoiningConfig, PublicLinks};
@@ -48,6 +48,9 @@ use crate::ports::registration::{
 use crate::ports::sessions::LoginThrottleStore;
 use crate::ports::tokens::{OneTimeTokenStore, TokenGenerator};
 use crate::ports::users::{CredentialStore, UserRepository};
+use crate::registration::ThrottleKey;
+use crate::registration::throttle::combine;
+use chrono::{DateTime, Utc};
 use std::fmt;
 use std::sync::Arc;
 
@@ -118,6 +121,27 @@ impl Context {
             throttle: joining.throttle.clone(),
             config: config.clone(),
         }
+    }
+}
+
+impl Context {
+    /// S3: refused while the client address is locked by the per-address policy (no key:
+    /// no address known, nothing to count).
+    async fn check_throttle(
+        &self,
+        key: Option<&ThrottleKey>,
+        now: DateTime<Utc>,
+    ) -> Result<(), JoiningError> {
+        let Some(key) = key else {
+            return Ok(());
+        };
+        let policy = self.config.per_address;
+        let seen = self
+            .throttle
+            .failures_since(key, policy.window_start(now))
+            .await?;
+        combine([policy.check(seen.count, seen.last_at, now)])?;
+        Ok(())
     }
 }
 

@@ -27,9 +27,9 @@ use crate::ids::UserId;
 use crate::ports::password::PlainPassword;
 use crate::ports::users::CredentialError;
 use crate::registration::{
-    MailKind, OneTimeToken, TokenError, TokenPurpose, TokenSubject, check_redeem,
+    MailKind, OneTimeToken, ThrottleKey, TokenError, TokenPurpose, TokenSubject, check_redeem,
 };
-use crate::services::Ports;
+use crate::services::{ClientInfo, Ports};
 use crate::user::password::Password;
 use crate::user::{Email, LoginId, User, UserStatus};
 use chrono::{DateTime, Utc};
@@ -63,6 +63,21 @@ impl PasswordResetService {
         Self {
             cx: Context::new(ports, joining, config),
         }
+    }
+
+    /// U10, S3 (public): admits one reset request from `client` — refused with
+    /// `too_many_attempts` while its address is locked, else counted against the address
+    /// (every request, found account or not, so the count says nothing about accounts and
+    /// one address cannot flood mailboxes). Call before [`Self::request_reset`]. Errors:
+    /// `too_many_attempts`; `unexpected`.
+    pub async fn admit_request(&self, client: &ClientInfo) -> Result<(), JoiningError> {
+        let now = self.cx.clock.now();
+        let key = client.ip.map(ThrottleKey::address);
+        self.cx.check_throttle(key.as_ref(), now).await?;
+        if let Some(key) = &key {
+            self.cx.throttle.record_failure(key, now).await?;
+        }
+        Ok(())
     }
 
     /// U10 (public): mails a reset link to each account the login ID or email names (see

@@ -257,3 +257,49 @@ async fn u10_confirm_refuses_unknown_invitation_and_expired_links() {
         assert_eq!(err.code(), code, "{presented}");
     }
 }
+
+#[tokio::test]
+async fn s3_reset_requests_count_against_the_address_and_are_refused_when_locked() {
+    use crate::ports::sessions::FailureCount;
+    use std::net::{IpAddr, Ipv4Addr};
+    let client = ClientInfo {
+        ip: Some(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 7))),
+        user_agent: None,
+    };
+    let mut m = JoinMocks::new();
+    m.throttle
+        .expect_failures_since()
+        .times(1)
+        .returning(|_, _| {
+            Ok(FailureCount {
+                count: 0,
+                last_at: None,
+            })
+        });
+    m.throttle
+        .expect_record_failure()
+        .withf(|k, at| {
+            *k == ThrottleKey::address(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 7))) && *at == now()
+        })
+        .times(1)
+        .returning(|_, _| Ok(()));
+    service(m).admit_request(&client).await.unwrap();
+
+    let mut m = JoinMocks::new();
+    m.throttle.expect_failures_since().returning(|_, _| {
+        Ok(FailureCount {
+            count: 20,
+            last_at: Some(now()),
+        })
+    });
+    m.throttle.expect_record_failure().times(0);
+    let err = service(m).admit_request(&client).await.unwrap_err();
+    assert_eq!(err.code(), "too_many_attempts");
+
+    // No address known: nothing to count, admitted.
+    let m = JoinMocks::new();
+    service(m)
+        .admit_request(&ClientInfo::default())
+        .await
+        .unwrap();
+}

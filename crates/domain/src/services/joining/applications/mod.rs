@@ -23,10 +23,12 @@
 //!   administrator who passes that check (see `activate.rs`).
 
 mod activate;
+mod form;
 mod review;
 mod submit;
 
 pub use activate::Activated;
+pub use form::RegistrationForm;
 pub use review::Decision;
 pub use submit::Submitted;
 

@@ -14,11 +14,10 @@ use super::{ApplicationService, JoiningError};
 use crate::error::FieldError;
 use crate::ids::ApplicationId;
 use crate::ports::registration::ApplicationSubmission;
-use crate::registration::throttle::combine;
 use crate::registration::{
-    Application, ApplicationError, ApplicationForm, MailKind, OneTimeToken, PasswordHashString,
-    RegistrationUrl, ThrottleKey, UrlRefusal, UrlToken, UsedCode, check_application_via_url,
-    check_login_id_available, check_open,
+    Application, ApplicationError, ApplicationForm, ApplyCommand, MailKind, OneTimeToken,
+    PasswordHashString, RegistrationUrl, ThrottleKey, UrlRefusal, UrlToken, UsedCode,
+    check_application_via_url, check_login_id_available, check_open,
 };
 use crate::services::ClientInfo;
 use crate::user::password::Password;
@@ -71,7 +70,7 @@ impl ApplicationService {
     ) -> Result<Submitted, JoiningError> {
         let key = client.ip.map(ThrottleKey::address);
         let now = self.cx.clock.now();
-        self.check_throttle(key.as_ref(), now).await?;
+        self.cx.check_throttle(key.as_ref(), now).await?;
         let result = self.submit_unthrottled(form, now).await;
         if let (Err(e), Some(key)) = (&result, &key)
             && counts_as_failure(e)
@@ -81,30 +80,20 @@ impl ApplicationService {
         result
     }
 
-    /// S3: refused while the address is locked.
-    async fn check_throttle(
-        &self,
-        key: Option<&ThrottleKey>,
-        now: DateTime<Utc>,
-    ) -> Result<(), JoiningError> {
-        let Some(key) = key else {
-            return Ok(());
-        };
-        let policy = self.cx.config.per_address;
-        let seen = self
-            .cx
-            .throttle
-            .failures_since(key, policy.window_start(now))
-            .await?;
-        combine([policy.check(seen.count, seen.last_at, now)])?;
-        Ok(())
+    /// A2 (public): the confirmation step — the checks `submit` makes of the form itself
+    /// (registration open, every field, the custom fields, the password policy), with no
+    /// side effect. The URL, its code and the login ID are checked only by `submit`, which
+    /// counts their refusals against the client address (S3). Errors: `registration_closed`;
+    /// `validation_failed` with every field problem; `unexpected`.
+    pub async fn review(&self, form: ApplicationForm) -> Result<(), JoiningError> {
+        self.checked_form(form).await.map(|_| ())
     }
 
-    async fn submit_unthrottled(
+    /// The form checked into a command (its attributes validated) and its password.
+    async fn checked_form(
         &self,
         form: ApplicationForm,
-        now: DateTime<Utc>,
-    ) -> Result<Submitted, JoiningError> {
+    ) -> Result<(ApplyCommand, Password), JoiningError> {
         let cx = &self.cx;
         check_open(&cx.registration.get().await?)?;
         let definitions = cx.fields.list().await?;
@@ -122,11 +111,22 @@ impl ApplicationService {
                 .map_err(|e| errors.push(FieldError::of("password", &e)))
                 .ok()
         });
-        let (mut command, attributes, password) = match (command, attributes, password) {
-            (Some(c), Some(a), Some(p)) if errors.is_empty() => (c, a, p),
-            _ => return Err(JoiningError::Invalid(errors)),
-        };
-        command.attributes = attributes;
+        match (command, attributes, password) {
+            (Some(mut c), Some(a), Some(p)) if errors.is_empty() => {
+                c.attributes = a;
+                Ok((c, p))
+            }
+            _ => Err(JoiningError::Invalid(errors)),
+        }
+    }
+
+    async fn submit_unthrottled(
+        &self,
+        form: ApplicationForm,
+        now: DateTime<Utc>,
+    ) -> Result<Submitted, JoiningError> {
+        let cx = &self.cx;
+        let (command, password) = self.checked_form(form).await?;
         let (via, used_code) = self
             .admission(
                 command.registration_token.as_deref(),

@@ -1,0 +1,188 @@
+//! A8 in a real browser: the built `roster` binary serves on a free port (SQLite file and
+//! outbox in a temporary folder); headless Chromium, driven over WebDriver, opens
+//! `/register/{token}`, fills the form with a code, confirms, follows the activation link,
+//! and the new user then logs in through the API. Screenshots of every page go to
+//! `target/screenshots/`.
+
+use crate::e2e::{Server, agent, free_port, post};
+use crate::webdriver::Browser;
+use roster_infra_db::Store;
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const OWNER_PASSWORD: &str = "Browser-Owner-Pass-42!";
+
+/// Where screenshots go: `target/screenshots/` (beside `target/tmp`).
+fn screenshots() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .unwrap()
+        .join("screenshots")
+}
+
+/// The activation link mailed to `email`. Until the mail worker (file outbox) is merged it
+/// is read from the `mail_queue` table of the server's SQLite file; switch this one
+/// function to the `.eml` files in the outbox then.
+async fn activation_link(database: &Path, email: &str) -> String {
+    let url = format!("sqlite://{}?mode=rw", database.display());
+    let store = Store::connect(&url).await.unwrap();
+    let rows = store
+        .connection()
+        .query_all_raw(Statement::from_string(
+            store.backend(),
+            "SELECT recipient, kind, variables FROM mail_queue ORDER BY queued_at",
+        ))
+        .await
+        .unwrap();
+    let link = rows
+        .iter()
+        .filter(|r| {
+            r.try_get::<String>("", "kind").unwrap() == "activation"
+                && r.try_get::<String>("", "recipient").unwrap() == email
+        })
+        .map(|r| {
+            let vars: Value =
+                serde_json::from_str(&r.try_get::<String>("", "variables").unwrap()).unwrap();
+            vars["link"].as_str().unwrap().to_owned()
+        })
+        .last()
+        .expect("an activation mail was queued");
+    store.close().await.unwrap();
+    link
+}
+
+fn call(agent: &ureq::Agent, method: &str, url: &str, token: &str, body: &Value) -> Value {
+    let req = match method {
+        "PUT" => agent.put(url),
+        _ => agent.post(url),
+    };
+    let mut resp = req
+        .header("Authorization", &format!("Bearer {token}"))
+        .send_json(body)
+        .unwrap();
+    let status = resp.status().as_u16();
+    let value: Value = resp.body_mut().read_json().unwrap_or(Value::Null);
+    assert!(
+        (200..300).contains(&status),
+        "{method} {url}: {status} {value}"
+    );
+    value
+}
+
+#[tokio::test]
+async fn a8_a_browser_registers_through_a_url_with_a_code_activates_and_logs_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let child = Command::new(env!("CARGO_BIN_EXE_roster"))
+        .arg("serve")
+        .current_dir(dir.path())
+        .env_clear()
+        .env("ROSTER_LISTEN", format!("127.0.0.1:{port}"))
+        .env("ROSTER_PUBLIC_URL", &base)
+        .env("ROSTER_OWNER_PASSWORD", OWNER_PASSWORD)
+        .env("ROSTER_MAIL_OUTBOX", dir.path().join("outbox"))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let _server = Server(child);
+    let http = agent();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !http
+        .get(&format!("{base}/readyz"))
+        .call()
+        .is_ok_and(|r| r.status() == 200)
+    {
+        assert!(Instant::now() < deadline, "/readyz never answered 200");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    // The administrator opens registration and publishes a URL with a code (A1, A5).
+    let (_, login) = post(
+        &http,
+        &format!("{base}/api/v1/auth/login"),
+        None,
+        &json!({"login_id": "owner", "password": OWNER_PASSWORD}),
+    );
+    let owner = login["token"].as_str().unwrap().to_owned();
+    let settings = json!({"self_registration": true, "auto_approve": true,
+                          "purge_not_activated_after_days": null});
+    call(
+        &http,
+        "PUT",
+        &format!("{base}/api/v1/settings/registration"),
+        &owner,
+        &settings,
+    );
+    let group = call(
+        &http,
+        "POST",
+        &format!("{base}/api/v1/groups"),
+        &owner,
+        &json!({"name": "Browser Class"}),
+    );
+    let published = call(
+        &http,
+        "POST",
+        &format!("{base}/api/v1/registration-urls"),
+        &owner,
+        &json!({"group_ids": [group["id"]], "codes": [{"code": "CHROME-2026"}]}),
+    );
+    let url = published["items"][0]["url"]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(url.starts_with(&format!("{base}/register/")), "{url}");
+
+    let shots = screenshots();
+    let browser = Browser::start(free_port());
+    browser.goto(&url);
+    browser.screenshot(&shots, "01-register-form");
+    browser.fill("#login_id", "chromium-user");
+    browser.fill("#name", "Chromium <User>");
+    browser.fill("#email", "chromium-user@example.com");
+    browser.fill("#password", "Lilac-Summit-3141!");
+    browser.fill("#password_confirm", "Lilac-Summit-3141!");
+    browser.fill("#code", "CHROME-2026");
+    browser.screenshot(&shots, "02-register-filled");
+    browser.click("#review");
+    let review = browser.source();
+    assert!(
+        review.contains("Please check what will be submitted"),
+        "{review}"
+    );
+    assert!(
+        review.contains("Chromium &lt;User&gt;"),
+        "escaped on the review page"
+    );
+    browser.screenshot(&shots, "03-confirmation");
+    browser.click("#submit");
+    let sent = browser.source();
+    assert!(
+        sent.contains("We sent a link to chromium-user@example.com"),
+        "{sent}"
+    );
+    browser.screenshot(&shots, "04-check-your-email");
+
+    let link = activation_link(&dir.path().join("roster.db"), "chromium-user@example.com").await;
+    assert!(link.starts_with(&format!("{base}/activate/")), "{link}");
+    browser.goto(&link);
+    browser.screenshot(&shots, "05-activation");
+    browser.click("#activate");
+    let activated = browser.source();
+    assert!(activated.contains("You can log in now"), "{activated}");
+    browser.screenshot(&shots, "06-activated");
+
+    let (status, login) = post(
+        &http,
+        &format!("{base}/api/v1/auth/login"),
+        None,
+        &json!({"login_id": "chromium-user", "password": "Lilac-Summit-3141!"}),
+    );
+    assert_eq!(status, 200, "{login}");
+}
