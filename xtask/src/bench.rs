@@ -16,6 +16,10 @@ pub enum Bench {
     /// requests per second); logins with a correct password (goal ≥ 0.9 × the raw argon2 rate
     /// of all cores); the list's p99 while a login storm runs (goal ≤ 50 ms).
     Http,
+    /// Integration (issue 7): integrate and cancel through the API an account with 100k
+    /// scores, 1k badges and 50k access-log rows (goal: ≤ 1 s each), on SQLite and (when
+    /// `ROSTER_TEST_POSTGRES_URL` is set) PostgreSQL.
+    Integration,
 }
 
 /// Runs the benchmark.
@@ -53,6 +57,18 @@ pub fn run(bench: Bench) -> Result<(), String> {
                 "roster-app-http",
                 "--bench",
                 "http",
+                "--locked",
+            ]);
+            status(cmd)
+        }
+        Bench::Integration => {
+            let mut cmd = cargo();
+            cmd.args([
+                "bench",
+                "-p",
+                "roster-app-http",
+                "--bench",
+                "integration",
                 "--locked",
             ]);
             status(cmd)

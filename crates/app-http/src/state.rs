@@ -3,11 +3,13 @@
 
 use crate::client::ClientAddress;
 use roster_domain::clock::Clock;
+use roster_domain::ports::integrations::IntegrationRepository;
 use roster_domain::ports::password::PasswordHasher;
+use roster_domain::ports::records::LearningRecords;
 use roster_domain::ports::tokens::TokenGenerator;
 use roster_domain::services::{
-    GrantService, GroupService, MeService, Ports, SessionConfig, SessionPorts, SessionService,
-    UserService,
+    GrantService, GroupService, IntegrationService, MeService, Ports, RecordService, SessionConfig,
+    SessionPorts, SessionService, UserService,
 };
 use roster_infra_db::Store;
 use std::fmt;
@@ -36,6 +38,10 @@ pub struct Adapters {
     pub sessions: SessionPorts,
     /// What `/readyz` asks.
     pub readiness: Arc<dyn Readiness>,
+    /// The learning records (L1): the host's, or the store's own.
+    pub records: Arc<dyn LearningRecords>,
+    /// Integrations and their history (I1–I12).
+    pub integrations: Arc<dyn IntegrationRepository>,
 }
 
 impl fmt::Debug for Adapters {
@@ -73,6 +79,8 @@ impl Adapters {
         Self {
             ports,
             sessions,
+            records: shared.clone(),
+            integrations: shared.clone(),
             readiness: shared,
         }
     }
@@ -111,6 +119,8 @@ pub struct Roster {
     pub(crate) grants: GrantService,
     pub(crate) me: MeService,
     pub(crate) sessions: SessionService,
+    pub(crate) records: RecordService,
+    pub(crate) integrations: IntegrationService,
     pub(crate) readiness: Arc<dyn Readiness>,
     pub(crate) config: Arc<HttpConfig>,
 }
@@ -128,6 +138,8 @@ impl Roster {
             ports,
             sessions,
             readiness,
+            records,
+            integrations,
         } = adapters;
         // S3: a wrong current password on /me counts against the login ID like a login.
         let me = MeService::new(&ports)
@@ -137,6 +149,8 @@ impl Roster {
             groups: GroupService::new(&ports),
             grants: GrantService::new(&ports),
             me,
+            records: RecordService::new(&ports, records.clone()),
+            integrations: IntegrationService::new(&ports, integrations, records),
             sessions: SessionService::new(&ports, sessions, config.session.clone()),
             readiness,
             config: Arc::new(config),

@@ -3,8 +3,10 @@
 mod explain;
 mod grants;
 mod groups;
+mod integrations;
 mod me;
 mod ops;
+mod records;
 mod session;
 mod users;
 
@@ -23,6 +25,10 @@ pub enum Tag {
     Groups,
     /// Privileges, scopes and the explain call (P1–P6).
     Grants,
+    /// Learning records: scores, badges, certificates, the access log (L1, L2).
+    Records,
+    /// Merging two accounts of one person, and cancelling it (I1–I12).
+    Integrations,
     /// Health and readiness.
     Ops,
 }
@@ -35,6 +41,8 @@ pub type Api = (
     groups::GroupsApi,
     grants::GrantsApi,
     explain::ExplainApi,
+    records::RecordsApi,
+    integrations::IntegrationsApi,
     ops::OpsApi,
 );
 
@@ -48,6 +56,8 @@ pub fn service(server: &str) -> OpenApiService<Api, ()> {
             groups::GroupsApi,
             grants::GrantsApi,
             explain::ExplainApi,
+            records::RecordsApi,
+            integrations::IntegrationsApi,
             ops::OpsApi,
         ),
         "Roster",

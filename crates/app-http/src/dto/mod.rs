@@ -2,20 +2,33 @@
 //! parse into domain commands here, collecting every field error at once (422); response
 //! DTOs are built from domain values and never carry a secret.
 
+mod csv_body;
 mod enums;
 mod explain;
 mod fields;
 mod grant;
 mod grant_input;
 mod group;
+mod integration;
+mod integration_input;
+mod records;
 mod user;
 mod user_input;
 
+pub use csv_body::CsvBody;
 pub use enums::{PrivilegeDto, ScopeKind, UserStatusDto};
 pub use explain::{ExplainBody, ExplanationView, PathStepKind, PathStepView};
 pub use fields::Fields;
 pub use grant::{GrantView, ScopeDto};
 pub use grant_input::{GrantPage, NewGrantBody, grant_query};
 pub use group::{GroupDetailsView, GroupPage, GroupPatchBody, GroupView, NewGroupBody};
+pub use integration::{IntegrationDetailsView, IntegrationItemView, IntegrationPage, PreviewView};
+pub use integration_input::{
+    BulkResultView, CancelBody, CancelResultsView, PairBody, pairs_of_csv, parse_bound,
+};
+pub use records::{
+    AccessLogPage, AccessLogView, BadgePage, BadgeView, CertificatePage, CertificateView,
+    NewBadgeBody, NewCertificateBody, NewScoreBody, ScorePage, ScoreView,
+};
 pub use user::{UserPage, UserView};
 pub use user_input::{NewUserBody, PasswordBody, UserPatchBody};

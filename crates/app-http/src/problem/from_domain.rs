@@ -3,7 +3,8 @@
 
 use super::ApiError;
 use roster_domain::services::{
-    GrantServiceError, GroupServiceError, LoginError, MeError, SessionError, UserServiceError,
+    GrantServiceError, GroupServiceError, IntegrationServiceError, LoginError, MeError,
+    RecordServiceError, SessionError, UserServiceError,
 };
 
 impl From<UserServiceError> for ApiError {
@@ -59,6 +60,24 @@ impl From<SessionError> for ApiError {
     fn from(e: SessionError) -> Self {
         match e {
             SessionError::Unexpected(cause) => Self::log_unexpected(&cause),
+            other => Self::coded(&other),
+        }
+    }
+}
+
+impl From<RecordServiceError> for ApiError {
+    fn from(e: RecordServiceError) -> Self {
+        match e {
+            RecordServiceError::Unexpected(cause) => Self::log_unexpected(&cause),
+            other => Self::coded(&other),
+        }
+    }
+}
+
+impl From<IntegrationServiceError> for ApiError {
+    fn from(e: IntegrationServiceError) -> Self {
+        match e {
+            IntegrationServiceError::Unexpected(cause) => Self::log_unexpected(&cause),
             other => Self::coded(&other),
         }
     }

@@ -6,6 +6,7 @@ mod e2e;
 mod grants;
 mod groups;
 mod harness;
+mod integrations;
 mod limits;
 mod matrix_groups;
 mod matrix_users;
