@@ -2,6 +2,11 @@
 //! with 100k scores; after a restart the data is either fully integrated or untouched — the
 //! record sets of both accounts are compared with those before — and a full integration
 //! still cancels back to exactly the original. On SQLite (a file) and PostgreSQL.
+//!
+//! The kill lands inside the integration's write transaction: a probe connection watches
+//! the database (PostgreSQL: a server backend holding a transaction id; SQLite: the write
+//! lock, tried with `BEGIN IMMEDIATE` and no busy wait) and the server is killed once the
+//! same writer has held on for 100 ms — longer than any write a login or a session makes.
 
 use super::backend;
 use super::seed::{self, Volume};
@@ -9,6 +14,7 @@ use roster_domain::ids::UserId;
 use roster_domain::integration::UserRecords;
 use roster_domain::ports::records::LearningRecords;
 use roster_infra_db::Store;
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
 use serde_json::{Value, json};
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
@@ -124,6 +130,65 @@ async fn both(store: &Store, source: UserId, target: UserId) -> (UserRecords, Us
     )
 }
 
+/// A connection of its own to watch for the server's writer (on SQLite: no busy wait, so
+/// a held write lock answers at once).
+async fn probe_connection(url: &str) -> DatabaseConnection {
+    let mut options = ConnectOptions::new(url);
+    options
+        .max_connections(1)
+        .min_connections(1)
+        .sqlx_logging(false);
+    let probe = Database::connect(options).await.unwrap();
+    if probe.get_database_backend() == DbBackend::Sqlite {
+        probe
+            .execute_unprepared("PRAGMA busy_timeout = 0")
+            .await
+            .unwrap();
+    }
+    probe
+}
+
+/// Who holds a write transaction open now, if anyone.
+async fn writer(probe: &DatabaseConnection) -> Option<String> {
+    if probe.get_database_backend() == DbBackend::Sqlite {
+        return match probe.execute_unprepared("BEGIN IMMEDIATE").await {
+            Ok(_) => {
+                probe.execute_unprepared("ROLLBACK").await.unwrap();
+                None
+            }
+            Err(_) => Some("the write lock".to_owned()),
+        };
+    }
+    let sql = "SELECT backend_xid::text AS xid FROM pg_stat_activity \
+        WHERE datname = current_database() AND backend_xid IS NOT NULL \
+        AND pid <> pg_backend_pid() LIMIT 1";
+    let statement = sea_orm::Statement::from_string(DbBackend::Postgres, sql);
+    let row = probe.query_one_raw(statement).await.unwrap();
+    row.map(|row| row.try_get::<String>("", "xid").unwrap())
+}
+
+/// Waits until one writer has held its transaction for 100 ms; `false` when the request
+/// ended first.
+async fn wait_for_writer<T>(
+    probe: &DatabaseConnection,
+    request: &std::thread::JoinHandle<T>,
+) -> bool {
+    let mut since: Option<(String, Instant)> = None;
+    while !request.is_finished() {
+        match (writer(probe).await, &since) {
+            (Some(now), Some((seen, at))) if now == *seen => {
+                if at.elapsed() >= Duration::from_millis(100) {
+                    return true;
+                }
+            }
+            (Some(now), _) => since = Some((now, Instant::now())),
+            (None, _) => since = None,
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    false
+}
+
 /// Integrates with a kill -9 in flight, restarts, and checks all or nothing.
 fn crash_during_integration(dir: &std::path::Path, database_url: &str) {
     let runtime = tokio::runtime::Runtime::new().unwrap();
@@ -156,16 +221,23 @@ fn crash_during_integration(dir: &std::path::Path, database_url: &str) {
     .unwrap();
     assert_eq!(status, 200);
     let reading = started.elapsed();
+    eprintln!("the preview (read and plan) took {reading:?}");
+    let probe = runtime.block_on(probe_connection(database_url));
     let base = server.base.clone();
     let request =
         std::thread::spawn(move || post(&base, "/api/v1/integrations", Some(&token), &pair));
-    std::thread::sleep(reading + reading / 5);
+    let held = runtime.block_on(wait_for_writer(&probe, &request));
+    assert!(
+        held,
+        "the integration answered before its write transaction was seen"
+    );
     let mut server = server;
     server.child.kill().unwrap(); // SIGKILL: no shutdown, no rollback by the process
     server.child.wait().unwrap();
     let answer = request.join().unwrap();
     assert!(answer.is_err(), "killed before answering, got {answer:?}");
     drop(server);
+    runtime.block_on(probe.close()).ok();
 
     let server = start(dir, database_url);
     let token = login(&server.base);
