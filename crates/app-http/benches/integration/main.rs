@@ -93,7 +93,8 @@ async fn measure(label: &str, url: &str, runs: usize) {
     let user = |login: &'static str, status: &'static str| {
         let (client, token) = (&client, token.clone());
         async move {
-            let body = json!({"login_id": login, "name": login, "status": status});
+            let body = json!({"login_id": login, "name": login, "status": status,
+                "password": "Bench-User-Pass-42!"});
             let (code, made) = send(client, &token, "/api/v1/users", &body).await;
             assert_eq!(code, 201, "{made}");
             made["id"].as_str().unwrap().parse::<uuid::Uuid>().unwrap()
@@ -113,6 +114,12 @@ async fn measure(label: &str, url: &str, runs: usize) {
     );
     let pair = json!({"source_user_id": source, "target_user_id": target});
     for run in 1..=runs {
+        // The preview reads both accounts and plans, as the integration does before it
+        // writes: the difference is the write.
+        let started = Instant::now();
+        let (code, _) = send(&client, &token, "/api/v1/integrations/preview", &pair).await;
+        let preview_ms = started.elapsed().as_millis();
+        assert_eq!(code, 200);
         let started = Instant::now();
         let (code, made) = send(&client, &token, "/api/v1/integrations", &pair).await;
         let integrate_ms = started.elapsed().as_millis();
@@ -125,7 +132,7 @@ async fn measure(label: &str, url: &str, runs: usize) {
         assert_eq!(code, 200);
         assert_eq!(result["items"][0]["status"], "done", "{result}");
         println!(
-            "run {run}: integrate {integrate_ms} ms ({}), cancel {cancel_ms} ms ({}); moved {} scores, {} badges ({} merged), {} logins",
+            "run {run}: preview {preview_ms} ms; integrate {integrate_ms} ms ({}), cancel {cancel_ms} ms ({}); moved {} scores, {} badges ({} merged), {} logins",
             verdict(integrate_ms),
             verdict(cancel_ms),
             made["counts"]["scores_moved"],
