@@ -21,6 +21,10 @@ pub enum Bench {
     /// rows/s, ratio ≥ 0.2); peak RSS at 1M rows (goal ≤ 150 MB); 2,000 rows with passwords
     /// against the raw argon2 rate of all cores (goal ≥ 0.9×).
     Import,
+    /// Integration (issue 7): integrate and cancel through the API an account with 100k
+    /// scores, 1k badges and 50k access-log rows (goal: ≤ 1 s each), on SQLite and (when
+    /// `ROSTER_TEST_POSTGRES_URL` is set) PostgreSQL.
+    Integration,
 }
 
 /// Runs the benchmark.
@@ -70,6 +74,18 @@ pub fn run(bench: Bench) -> Result<(), String> {
                 "roster-app-http",
                 "--bench",
                 "import",
+                "--locked",
+            ]);
+            status(cmd)
+        }
+        Bench::Integration => {
+            let mut cmd = cargo();
+            cmd.args([
+                "bench",
+                "-p",
+                "roster-app-http",
+                "--bench",
+                "integration",
                 "--locked",
             ]);
             status(cmd)

@@ -6,7 +6,9 @@ use crate::import_jobs::LiveImportJobs;
 use roster_domain::clock::Clock;
 use roster_domain::ports::fields::UserFieldRepository;
 use roster_domain::ports::imports::ExportLookups;
+use roster_domain::ports::integrations::IntegrationRepository;
 use roster_domain::ports::password::PasswordHasher;
+use roster_domain::ports::records::LearningRecords;
 use roster_domain::ports::tokens::TokenGenerator;
 use roster_domain::services::joining::{
     ApplicationService, InvitationService, JoiningConfig, JoiningPorts, PasswordResetService,
@@ -14,8 +16,8 @@ use roster_domain::services::joining::{
 };
 use roster_domain::services::{
     AuditService, ExportService, GrantService, GroupService, ImportConfig, ImportPorts,
-    ImportService, MeService, Ports, SessionConfig, SessionPorts, SessionService, SettingsPorts,
-    SettingsService, UserService,
+    ImportService, IntegrationService, MeService, Ports, RecordService, SessionConfig,
+    SessionPorts, SessionService, SettingsPorts, SettingsService, UserService,
 };
 use roster_infra_db::Store;
 use roster_infra_mail::MiniJinjaRenderer;
@@ -49,6 +51,10 @@ pub struct Adapters {
     pub joining: JoiningPorts,
     /// What `/readyz` asks.
     pub readiness: Arc<dyn Readiness>,
+    /// The learning records (L1): the host's, or the store's own.
+    pub records: Arc<dyn LearningRecords>,
+    /// Integrations and their history (I1–I12).
+    pub integrations: Arc<dyn IntegrationRepository>,
     /// CSV import and export (C1–C9).
     pub csv: CsvAdapters,
 }
@@ -130,6 +136,8 @@ impl Adapters {
             sessions,
             settings,
             joining,
+            records: shared.clone(),
+            integrations: shared.clone(),
             readiness: shared,
             csv,
         }
@@ -186,6 +194,8 @@ pub struct Roster {
     pub(crate) invitations: InvitationService,
     pub(crate) resets: PasswordResetService,
     pub(crate) urls: RegistrationUrlService,
+    pub(crate) records: RecordService,
+    pub(crate) integrations: IntegrationService,
     pub(crate) readiness: Arc<dyn Readiness>,
     /// The pages' CSRF secrets (256-bit, from the same generator as every token).
     pub(crate) secrets: Arc<dyn TokenGenerator>,
@@ -217,6 +227,8 @@ impl Roster {
             joining,
             readiness,
             csv,
+            records,
+            integrations,
         } = adapters;
         // S3: a wrong current password on /me counts against the login ID like a login.
         let me = MeService::new(&ports)
@@ -232,6 +244,8 @@ impl Roster {
             invitations: InvitationService::new(&ports, &joining, &config.joining),
             resets: PasswordResetService::new(&ports, &joining, &config.joining),
             urls: RegistrationUrlService::new(&ports, &joining, &config.joining),
+            records: RecordService::new(&ports, records.clone()),
+            integrations: IntegrationService::new(&ports, integrations, records),
             sessions: SessionService::new(&ports, sessions, config.session.clone()),
             readiness,
             csv: CsvServices {

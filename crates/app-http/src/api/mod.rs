@@ -8,10 +8,12 @@ mod exports;
 mod grants;
 mod groups;
 mod imports;
+mod integrations;
 mod invitations;
 mod me;
 mod ops;
 pub(crate) mod password_reset;
+mod records;
 mod registration_settings;
 mod registration_urls;
 mod session;
@@ -41,6 +43,10 @@ pub enum Tag {
     Registration,
     /// Account applications (A2–A4).
     Applications,
+    /// Learning records: scores, badges, certificates, the access log (L1, L2).
+    Records,
+    /// Merging two accounts of one person, and cancelling it (I1–I12).
+    Integrations,
     /// Health and readiness.
     Ops,
 }
@@ -54,6 +60,8 @@ pub type Api = (
     grants::GrantsApi,
     explain::ExplainApi,
     audit::AuditApi,
+    records::RecordsApi,
+    integrations::IntegrationsApi,
     ops::OpsApi,
     imports::ImportsApi,
     exports::ExportsApi,
@@ -78,6 +86,8 @@ pub fn service(server: &str) -> OpenApiService<Api, ()> {
             grants::GrantsApi,
             explain::ExplainApi,
             audit::AuditApi,
+            records::RecordsApi,
+            integrations::IntegrationsApi,
             ops::OpsApi,
             imports::ImportsApi,
             exports::ExportsApi,

@@ -4,6 +4,7 @@
 
 mod application;
 mod audit;
+mod csv_body;
 mod csv_file;
 mod enums;
 mod explain;
@@ -12,7 +13,10 @@ mod grant;
 mod grant_input;
 mod group;
 mod imports;
+mod integration;
+mod integration_input;
 mod invitation;
+mod records;
 mod registration_settings;
 mod registration_url;
 mod user;
@@ -28,6 +32,7 @@ pub use application::{
     ActivatedView, ApplicationPage, ApplicationStatusDto, ApplicationView, AppliedView, ApplyBody,
     DecisionBody, DecisionView, TokenBody,
 };
+pub use csv_body::CsvBody;
 pub use enums::{PrivilegeDto, ScopeKind, UserStatusDto};
 pub use explain::{ExplainBody, ExplanationView, PathStepKind, PathStepView};
 pub use fields::Fields;
@@ -38,7 +43,15 @@ pub use imports::{
     ExportEncodingDto, ImportAccepted, ImportJobView, ImportModeDto, ImportRowErrorView,
     ImportStatusDto,
 };
+pub use integration::{IntegrationDetailsView, IntegrationItemView, IntegrationPage, PreviewView};
+pub use integration_input::{
+    BulkResultView, CancelBody, CancelResultsView, PairBody, pairs_of_csv, parse_bound,
+};
 pub use invitation::{InvitationView, ResetAccepted, ResetRequestBody, TokenPasswordBody};
+pub use records::{
+    AccessLogPage, AccessLogView, BadgePage, BadgeView, CertificatePage, CertificateView,
+    NewBadgeBody, NewCertificateBody, NewScoreBody, ScorePage, ScoreView,
+};
 pub use registration_settings::{
     FieldTypeDto, NewUserFieldBody, RegistrationSettingsDto, UserFieldList, UserFieldPatchBody,
     UserFieldView,

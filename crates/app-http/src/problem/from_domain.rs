@@ -3,8 +3,8 @@
 
 use super::ApiError;
 use roster_domain::services::{
-    AuditServiceError, GrantServiceError, GroupServiceError, JoiningError, LoginError, MeError,
-    SessionError, SettingsError, UserServiceError,
+    AuditServiceError, GrantServiceError, GroupServiceError, IntegrationServiceError, JoiningError,
+    LoginError, MeError, RecordServiceError, SessionError, SettingsError, UserServiceError,
 };
 
 impl From<UserServiceError> for ApiError {
@@ -90,6 +90,24 @@ impl From<SettingsError> for ApiError {
         match e {
             SettingsError::Invalid(fields) => Self::invalid(fields),
             SettingsError::Unexpected(cause) => Self::log_unexpected(&cause),
+            other => Self::coded(&other),
+        }
+    }
+}
+
+impl From<RecordServiceError> for ApiError {
+    fn from(e: RecordServiceError) -> Self {
+        match e {
+            RecordServiceError::Unexpected(cause) => Self::log_unexpected(&cause),
+            other => Self::coded(&other),
+        }
+    }
+}
+
+impl From<IntegrationServiceError> for ApiError {
+    fn from(e: IntegrationServiceError) -> Self {
+        match e {
+            IntegrationServiceError::Unexpected(cause) => Self::log_unexpected(&cause),
             other => Self::coded(&other),
         }
     }

@@ -90,7 +90,22 @@ impl TestApp {
     /// A fresh app with this hasher, and HTTP settings `adjust` changes; mounted under
     /// `HttpConfig::base_path` when that is set, as a host would nest it.
     pub async fn with_hasher(hashing: HasherConfig, adjust: impl FnOnce(&mut HttpConfig)) -> Self {
-        let mut store = Store::open("sqlite::memory:").await.unwrap();
+        let store = Store::open("sqlite::memory:").await.unwrap();
+        Self::over_store(store, hashing, adjust).await
+    }
+
+    /// A fresh app over the database at `url` (migrated here), with default settings.
+    pub async fn on_database(url: &str) -> Self {
+        let store = Store::open(url).await.unwrap();
+        Self::over_store(store, HasherConfig::for_tests(), |_| {}).await
+    }
+
+    /// A fresh app over `store`, an empty migrated database.
+    async fn over_store(
+        mut store: Store,
+        hashing: HasherConfig,
+        adjust: impl FnOnce(&mut HttpConfig),
+    ) -> Self {
         let statements = Statements::default();
         let seen = statements.clone();
         store.observe_statements(move |sql| seen.0.lock().unwrap().push(sql.to_owned()));

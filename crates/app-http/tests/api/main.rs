@@ -12,6 +12,7 @@ mod grants;
 mod groups;
 mod harness;
 mod imports;
+mod integrations;
 mod invitations;
 mod joining;
 mod limits;

@@ -15,6 +15,7 @@ pub mod integrations;
 pub mod jobs;
 pub mod joining;
 pub mod me;
+pub mod records;
 pub mod sessions;
 pub mod settings;
 pub mod users;
@@ -38,6 +39,7 @@ pub use joining::{
     MAX_BULK_URLS, PasswordResetService, PublicLinks, RegistrationUrlService, UrlListItem,
 };
 pub use me::{MeError, MeService, Profile, ProfilePatch};
+pub use records::{NewBadge, NewCertificate, NewScore, RecordService, RecordServiceError};
 pub use sessions::{
     ClientInfo, LoginError, LoginSuccess, SessionConfig, SessionError, SessionPorts, SessionService,
 };
