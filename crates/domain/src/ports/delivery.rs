@@ -77,6 +77,26 @@ pub struct QueuedMailView {
     pub last_error: Option<String>,
 }
 
+/// Why the queue could not be listed.
+#[derive(Debug, thiserror::Error)]
+pub enum MailListError {
+    /// The page cursor is not one this store issued.
+    #[error("the page cursor is not valid")]
+    InvalidCursor,
+    /// Storage failed.
+    #[error(transparent)]
+    Unexpected(#[from] crate::Unexpected),
+}
+
+impl crate::error::ErrorCode for MailListError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::InvalidCursor => "invalid_cursor",
+            Self::Unexpected(_) => "unexpected",
+        }
+    }
+}
+
 /// The drain side of the mail queue (the enqueue side is `ports::mail::MailQueue` and the
 /// state-changing ports' transactions).
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
@@ -104,12 +124,12 @@ pub trait MailOutbox: Send + Sync {
     ) -> Result<bool, MailStoreError>;
 
     /// The queue, newest first, optionally of one status (keyset pagination).
-    /// Errors: `Unexpected`.
+    /// Errors: `InvalidCursor`, `Unexpected`.
     async fn list(
         &self,
         status: Option<MailStatus>,
         page: &PageRequest,
-    ) -> Result<Page<QueuedMailView>, MailStoreError>;
+    ) -> Result<Page<QueuedMailView>, MailListError>;
 }
 
 /// A message ready to hand over.
