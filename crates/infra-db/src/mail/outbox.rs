@@ -44,11 +44,8 @@ async fn take(
     lease: Duration,
 ) -> Result<bool, MailStoreError> {
     let taken = row::Entity::update_many()
-        .col_expr(row::Column::Attempts, Expr::val(saved.attempts + 1).into())
-        .col_expr(
-            row::Column::NextAttemptAt,
-            Expr::val(micros(now + lease)).into(),
-        )
+        .col_expr(row::Column::Attempts, Expr::val(saved.attempts + 1))
+        .col_expr(row::Column::NextAttemptAt, Expr::val(micros(now + lease)))
         .filter(row::Column::Id.eq(saved.id))
         .filter(row::Column::Status.eq(MailStatus::Queued.as_str()))
         .filter(row::Column::Attempts.eq(saved.attempts))
@@ -63,16 +60,10 @@ async fn take(
 fn changes(settlement: &Settlement) -> Vec<(row::Column, SimpleExpr)> {
     match settlement {
         Settlement::Sent { at } => vec![
-            (
-                row::Column::Status,
-                Expr::val(MailStatus::Sent.as_str()).into(),
-            ),
-            (row::Column::SentAt, Expr::val(Some(micros(*at))).into()),
-            (row::Column::Variables, Expr::val(NO_VARIABLES).into()),
-            (
-                row::Column::LastError,
-                Expr::val(Option::<String>::None).into(),
-            ),
+            (row::Column::Status, Expr::val(MailStatus::Sent.as_str())),
+            (row::Column::SentAt, Expr::val(Some(micros(*at)))),
+            (row::Column::Variables, Expr::val(NO_VARIABLES)),
+            (row::Column::LastError, Expr::val(Option::<String>::None)),
         ],
         Settlement::Retry {
             next_attempt_at,
@@ -80,23 +71,14 @@ fn changes(settlement: &Settlement) -> Vec<(row::Column, SimpleExpr)> {
         } => vec![
             (
                 row::Column::NextAttemptAt,
-                Expr::val(micros(*next_attempt_at)).into(),
+                Expr::val(micros(*next_attempt_at)),
             ),
-            (
-                row::Column::LastError,
-                Expr::val(Some(error.clone())).into(),
-            ),
+            (row::Column::LastError, Expr::val(Some(error.clone()))),
         ],
         Settlement::GiveUp { error } => vec![
-            (
-                row::Column::Status,
-                Expr::val(MailStatus::Failed.as_str()).into(),
-            ),
-            (row::Column::Variables, Expr::val(NO_VARIABLES).into()),
-            (
-                row::Column::LastError,
-                Expr::val(Some(error.clone())).into(),
-            ),
+            (row::Column::Status, Expr::val(MailStatus::Failed.as_str())),
+            (row::Column::Variables, Expr::val(NO_VARIABLES)),
+            (row::Column::LastError, Expr::val(Some(error.clone()))),
         ],
     }
 }
