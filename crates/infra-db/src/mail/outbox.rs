@@ -56,6 +56,23 @@ async fn take(
     Ok(taken.rows_affected == 1)
 }
 
+/// Up to `limit` queued rows due at `now`, oldest due first.
+async fn due_rows(
+    store: &Store,
+    now: DateTime<Utc>,
+    limit: u32,
+) -> Result<Vec<row::Model>, MailStoreError> {
+    row::Entity::find()
+        .filter(row::Column::Status.eq(MailStatus::Queued.as_str()))
+        .filter(row::Column::NextAttemptAt.lte(micros(now)))
+        .order_by_asc(row::Column::NextAttemptAt)
+        .order_by_asc(row::Column::Id)
+        .limit(u64::from(limit))
+        .all(store.db())
+        .await
+        .map_err(|e| unexpected(e).into())
+}
+
 /// The column changes that record `settlement`.
 fn changes(settlement: &Settlement) -> Vec<(row::Column, SimpleExpr)> {
     match settlement {
@@ -106,31 +123,37 @@ impl MailOutbox for Store {
         limit: u32,
         lease: Duration,
     ) -> Result<Vec<ClaimedMail>, MailStoreError> {
-        let due = row::Entity::find()
-            .filter(row::Column::Status.eq(MailStatus::Queued.as_str()))
-            .filter(row::Column::NextAttemptAt.lte(micros(now)))
-            .order_by_asc(row::Column::NextAttemptAt)
-            .order_by_asc(row::Column::Id)
-            .limit(u64::from(limit))
-            .all(self.db())
-            .await
-            .map_err(unexpected)?;
-        let mut claimed = Vec::with_capacity(due.len());
-        for saved in due {
-            if !take(self, &saved, now, lease).await? {
-                continue;
+        let mut claimed = Vec::new();
+        // Rows another dispatcher took between our read and our write are skipped; read
+        // again (they are no longer due) until the batch is full or nothing is due.
+        loop {
+            let wanted = limit.saturating_sub(u32::try_from(claimed.len()).unwrap_or(u32::MAX));
+            if wanted == 0 {
+                break;
             }
-            let claim = MailClaim {
-                id: saved.id,
-                attempt: attempt_of(&saved),
-            };
-            match mail_of(&saved) {
-                Ok(mail) => claimed.push(ClaimedMail { claim, mail }),
-                // A row no dispatcher could ever send: failed, visible, not retried.
-                Err(e) => {
-                    let error = format!("the queued mail is unreadable: {e}");
-                    self.settle(&claim, &Settlement::GiveUp { error }).await?;
+            let due = due_rows(self, now, wanted).await?;
+            let read = due.len();
+            let mut lost = 0;
+            for saved in due {
+                if !take(self, &saved, now, lease).await? {
+                    lost += 1;
+                    continue;
                 }
+                let claim = MailClaim {
+                    id: saved.id,
+                    attempt: attempt_of(&saved),
+                };
+                match mail_of(&saved) {
+                    Ok(mail) => claimed.push(ClaimedMail { claim, mail }),
+                    // A row no dispatcher could ever send: failed, visible, not retried.
+                    Err(e) => {
+                        let error = format!("the queued mail is unreadable: {e}");
+                        self.settle(&claim, &Settlement::GiveUp { error }).await?;
+                    }
+                }
+            }
+            if lost == 0 || read == 0 {
+                break;
             }
         }
         Ok(claimed)
