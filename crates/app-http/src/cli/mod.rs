@@ -1,6 +1,7 @@
 //! The command line: parsing (clap), configuration (O2) and the subcommands.
 
 mod config;
+mod jobs;
 mod logging;
 mod owner;
 mod serve;

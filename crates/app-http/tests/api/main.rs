@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod e2e;
+mod e2e_mail;
 mod grants;
 mod groups;
 mod harness;
