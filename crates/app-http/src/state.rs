@@ -78,6 +78,7 @@ impl Adapters {
             templates: shared.clone(),
             renderer: Arc::new(MiniJinjaRenderer),
             notifications: shared.clone(),
+            outbox: shared.clone(),
         };
         Self {
             ports,
@@ -121,8 +122,6 @@ pub struct Roster {
     pub(crate) grants: GrantService,
     pub(crate) me: MeService,
     pub(crate) sessions: SessionService,
-    // Used by the settings, template and notification endpoints.
-    #[allow(dead_code)]
     pub(crate) settings: SettingsService,
     pub(crate) readiness: Arc<dyn Readiness>,
     pub(crate) config: Arc<HttpConfig>,
