@@ -3,9 +3,12 @@
 mod explain;
 mod grants;
 mod groups;
+mod mail_queue;
 mod me;
+mod notifications;
 mod ops;
 mod session;
+mod templates;
 mod users;
 
 use poem_openapi::{OpenApiService, Tags};
@@ -23,6 +26,8 @@ pub enum Tag {
     Groups,
     /// Privileges, scopes and the explain call (P1–P6).
     Grants,
+    /// Mail: templates, notification switches and the queue (M2–M4).
+    Mail,
     /// Health and readiness.
     Ops,
 }
@@ -35,6 +40,9 @@ pub type Api = (
     groups::GroupsApi,
     grants::GrantsApi,
     explain::ExplainApi,
+    notifications::NotificationsApi,
+    templates::TemplatesApi,
+    mail_queue::MailQueueApi,
     ops::OpsApi,
 );
 
@@ -48,6 +56,9 @@ pub fn service(server: &str) -> OpenApiService<Api, ()> {
             groups::GroupsApi,
             grants::GrantsApi,
             explain::ExplainApi,
+            notifications::NotificationsApi,
+            templates::TemplatesApi,
+            mail_queue::MailQueueApi,
             ops::OpsApi,
         ),
         "Roster",

@@ -8,6 +8,7 @@ mod fields;
 mod grant;
 mod grant_input;
 mod group;
+mod mail;
 mod user;
 mod user_input;
 
@@ -17,5 +18,9 @@ pub use fields::Fields;
 pub use grant::{GrantView, ScopeDto};
 pub use grant_input::{GrantPage, NewGrantBody, grant_query};
 pub use group::{GroupDetailsView, GroupPage, GroupPatchBody, GroupView, NewGroupBody};
+pub use mail::{
+    MailKindDto, MailStatusDto, NotificationsDto, PreviewBody, QueuedMailPage, RenderedDto,
+    TemplateBody, TemplateDto, TemplateList,
+};
 pub use user::{UserPage, UserView};
 pub use user_input::{NewUserBody, PasswordBody, UserPatchBody};

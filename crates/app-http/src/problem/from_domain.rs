@@ -3,7 +3,8 @@
 
 use super::ApiError;
 use roster_domain::services::{
-    GrantServiceError, GroupServiceError, LoginError, MeError, SessionError, UserServiceError,
+    GrantServiceError, GroupServiceError, LoginError, MeError, SessionError, SettingsError,
+    UserServiceError,
 };
 
 impl From<UserServiceError> for ApiError {
@@ -59,6 +60,16 @@ impl From<SessionError> for ApiError {
     fn from(e: SessionError) -> Self {
         match e {
             SessionError::Unexpected(cause) => Self::log_unexpected(&cause),
+            other => Self::coded(&other),
+        }
+    }
+}
+
+impl From<SettingsError> for ApiError {
+    fn from(e: SettingsError) -> Self {
+        match e {
+            SettingsError::Invalid(fields) => Self::invalid(fields),
+            SettingsError::Unexpected(cause) => Self::log_unexpected(&cause),
             other => Self::coded(&other),
         }
     }

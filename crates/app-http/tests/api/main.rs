@@ -8,6 +8,7 @@ mod grants;
 mod groups;
 mod harness;
 mod limits;
+mod mail_admin;
 mod matrix_groups;
 mod matrix_users;
 mod me;
