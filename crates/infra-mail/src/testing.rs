@@ -54,18 +54,30 @@ impl ReceivedMail {
 
 /// Parses an `.eml` file with Python's `email` package.
 pub fn parse_eml(path: &Path) -> ReceivedMail {
+    parse_all(&[path.to_path_buf()]).remove(0)
+}
+
+/// Parses several `.eml` files in one Python run (its start-up dominates).
+pub fn parse_all(paths: &[PathBuf]) -> Vec<ReceivedMail> {
+    if paths.is_empty() {
+        return Vec::new();
+    }
     let out = Command::new("python3")
         .arg(sink_script())
         .arg("parse")
-        .arg(path)
+        .args(paths)
         .output()
         .expect("python3 runs");
     assert!(
         out.status.success(),
-        "parsing {path:?}: {}",
+        "parsing {paths:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("parser's JSON");
+    let list: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).expect("parser's JSON");
+    list.iter().map(received).collect()
+}
+
+fn received(v: &serde_json::Value) -> ReceivedMail {
     let text = |k: &str| v[k].as_str().unwrap_or_default().to_owned();
     ReceivedMail {
         from: text("from"),
@@ -156,7 +168,7 @@ impl SmtpSink {
                 .and_then(|s| s.parse::<u64>().ok())
                 .unwrap_or(u64::MAX)
         });
-        files.iter().map(|p| parse_eml(p)).collect()
+        parse_all(&files)
     }
 
     /// Waits up to `timeout` for at least `n` messages.

@@ -3,7 +3,7 @@
 
   smtp_sink.py serve PORT DIR   accept mail on 127.0.0.1:PORT; each message is written to
                                 DIR/<n>.eml (temp file + rename), until killed.
-  smtp_sink.py parse FILE       print one message as JSON (from, to, subject, message_id,
+  smtp_sink.py parse FILE...    print the messages as a JSON list (from, to, subject, message_id,
                                 date, content_type, body decoded), parsed by Python's
                                 standard `email` package: what a mail client would read.
 """
@@ -42,14 +42,18 @@ def serve(port, directory):
         controller.stop()
 
 
-def parse(path):
+def parse(paths):
+    print(json.dumps([parse_one(p) for p in paths]))
+
+
+def parse_one(path):
     from email import policy
     from email.parser import BytesParser
 
     with open(path, "rb") as f:
         msg = BytesParser(policy=policy.default).parse(f)
     body = msg.get_body(preferencelist=("plain",))
-    print(json.dumps({
+    return {
         "from": str(msg["From"]),
         "to": str(msg["To"]),
         "subject": str(msg["Subject"]),
@@ -58,13 +62,13 @@ def parse(path):
         "content_type": body.get_content_type() if body else None,
         "body": body.get_content() if body else None,
         "defects": [type(d).__name__ for d in msg.defects],
-    }))
+    }
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["serve"]:
         serve(int(sys.argv[2]), sys.argv[3])
     elif sys.argv[1:2] == ["parse"]:
-        parse(sys.argv[2])
+        parse(sys.argv[2:])
     else:
         sys.exit(__doc__)
