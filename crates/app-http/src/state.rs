@@ -130,6 +130,7 @@ impl Adapters {
             templates: shared.clone(),
             renderer: Arc::new(MiniJinjaRenderer),
             notifications: shared.clone(),
+            outbox: shared.clone(),
         };
         Self {
             ports,

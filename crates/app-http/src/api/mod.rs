@@ -10,13 +10,16 @@ mod groups;
 mod imports;
 mod integrations;
 mod invitations;
+mod mail_queue;
 mod me;
+mod notifications;
 mod ops;
 pub(crate) mod password_reset;
 mod records;
 mod registration_settings;
 mod registration_urls;
 mod session;
+mod templates;
 mod user_fields;
 mod users;
 
@@ -47,6 +50,8 @@ pub enum Tag {
     Records,
     /// Merging two accounts of one person, and cancelling it (I1–I12).
     Integrations,
+    /// Mail: templates, notification switches and the queue (M2–M4).
+    Mail,
     /// Health and readiness.
     Ops,
 }
@@ -62,6 +67,11 @@ pub type Api = (
     audit::AuditApi,
     records::RecordsApi,
     integrations::IntegrationsApi,
+    (
+        notifications::NotificationsApi,
+        templates::TemplatesApi,
+        mail_queue::MailQueueApi,
+    ),
     ops::OpsApi,
     imports::ImportsApi,
     exports::ExportsApi,
@@ -88,6 +98,11 @@ pub fn service(server: &str) -> OpenApiService<Api, ()> {
             audit::AuditApi,
             records::RecordsApi,
             integrations::IntegrationsApi,
+            (
+                notifications::NotificationsApi,
+                templates::TemplatesApi,
+                mail_queue::MailQueueApi,
+            ),
             ops::OpsApi,
             imports::ImportsApi,
             exports::ExportsApi,

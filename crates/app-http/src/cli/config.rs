@@ -23,6 +23,12 @@ pub struct Layer {
     pub mail_outbox: Option<String>,
     /// `ROSTER_SMTP_URL`: when set, mail goes to this SMTP server instead (M1).
     pub smtp_url: Option<String>,
+    /// `ROSTER_MAIL_FROM`: the sender of every mail, `Roster <roster@localhost>` by default.
+    pub mail_from: Option<String>,
+    /// `ROSTER_MAIL_INTERVAL_SECONDS`: how often queued mail is sent (M4), 60 by default.
+    pub mail_interval_seconds: Option<u32>,
+    /// `ROSTER_JOBS_INTERVAL_MINUTES`: how often the clean-up jobs run (U6, A7), 60 by default.
+    pub jobs_interval_minutes: Option<u32>,
     /// `ROSTER_SESSION_IDLE_MINUTES`: a session unused this long ends (S1), 30 by default.
     pub session_idle_minutes: Option<u32>,
     /// `ROSTER_SESSION_ABSOLUTE_MINUTES`: a session ends this long after login, 720 by default.
@@ -61,10 +67,11 @@ pub struct Config {
     pub public_url: String,
     pub owner_login_id: String,
     pub owner_password: Option<String>,
-    #[allow(dead_code)]
     pub mail_outbox: PathBuf,
-    #[allow(dead_code)]
     pub smtp_url: Option<String>,
+    pub mail_from: String,
+    pub mail_interval_seconds: u32,
+    pub jobs_interval_minutes: u32,
     pub session_idle_minutes: u32,
     pub session_absolute_minutes: u32,
     pub login_failures_per_login_id: u32,
@@ -144,6 +151,9 @@ impl Layer {
             owner_password: text("ROSTER_OWNER_PASSWORD"),
             mail_outbox: text("ROSTER_MAIL_OUTBOX"),
             smtp_url: text("ROSTER_SMTP_URL"),
+            mail_from: text("ROSTER_MAIL_FROM"),
+            mail_interval_seconds: number(&text, "ROSTER_MAIL_INTERVAL_SECONDS")?,
+            jobs_interval_minutes: number(&text, "ROSTER_JOBS_INTERVAL_MINUTES")?,
             session_idle_minutes: number(&text, "ROSTER_SESSION_IDLE_MINUTES")?,
             session_absolute_minutes: number(&text, "ROSTER_SESSION_ABSOLUTE_MINUTES")?,
             login_failures_per_login_id: number(&text, "ROSTER_LOGIN_FAILURES_PER_LOGIN_ID")?,
@@ -170,6 +180,9 @@ impl Layer {
             owner_password: over.owner_password.or(self.owner_password),
             mail_outbox: over.mail_outbox.or(self.mail_outbox),
             smtp_url: over.smtp_url.or(self.smtp_url),
+            mail_from: over.mail_from.or(self.mail_from),
+            mail_interval_seconds: over.mail_interval_seconds.or(self.mail_interval_seconds),
+            jobs_interval_minutes: over.jobs_interval_minutes.or(self.jobs_interval_minutes),
             session_idle_minutes: over.session_idle_minutes.or(self.session_idle_minutes),
             session_absolute_minutes: over
                 .session_absolute_minutes
@@ -218,6 +231,19 @@ impl Layer {
             owner_password: self.owner_password,
             mail_outbox: PathBuf::from(self.mail_outbox.unwrap_or_else(|| "outbox".to_owned())),
             smtp_url: self.smtp_url,
+            mail_from: self
+                .mail_from
+                .unwrap_or_else(|| "Roster <roster@localhost>".to_owned()),
+            mail_interval_seconds: positive(
+                self.mail_interval_seconds,
+                60,
+                "mail_interval_seconds",
+            )?,
+            jobs_interval_minutes: positive(
+                self.jobs_interval_minutes,
+                60,
+                "jobs_interval_minutes",
+            )?,
             session_idle_minutes: positive(self.session_idle_minutes, 30, "session_idle_minutes")?,
             session_absolute_minutes: positive(
                 self.session_absolute_minutes,
@@ -318,6 +344,11 @@ mod tests {
         assert_eq!(config.activation_link_days, 7);
         assert_eq!(config.invitation_link_days, 7);
         assert_eq!(config.reset_link_minutes, 30);
+        assert_eq!(config.mail_from, "Roster <roster@localhost>");
+        assert_eq!(
+            (config.mail_interval_seconds, config.jobs_interval_minutes),
+            (60, 60)
+        );
     }
 
     #[test]

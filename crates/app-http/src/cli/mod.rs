@@ -2,6 +2,7 @@
 
 mod config;
 mod csv;
+mod jobs;
 mod logging;
 mod owner;
 mod serve;

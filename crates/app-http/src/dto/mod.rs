@@ -16,6 +16,7 @@ mod imports;
 mod integration;
 mod integration_input;
 mod invitation;
+mod mail;
 mod records;
 mod registration_settings;
 mod registration_url;
@@ -48,6 +49,10 @@ pub use integration_input::{
     BulkResultView, CancelBody, CancelResultsView, PairBody, pairs_of_csv, parse_bound,
 };
 pub use invitation::{InvitationView, ResetAccepted, ResetRequestBody, TokenPasswordBody};
+pub use mail::{
+    MailKindDto, MailStatusDto, NotificationsDto, PreviewBody, QueuedMailPage, RenderedDto,
+    TemplateBody, TemplateDto, TemplateList,
+};
 pub use records::{
     AccessLogPage, AccessLogView, BadgePage, BadgeView, CertificatePage, CertificateView,
     NewBadgeBody, NewCertificateBody, NewScoreBody, ScorePage, ScoreView,

@@ -6,8 +6,7 @@
 
 use crate::e2e::{Server, agent, free_port, post};
 use crate::webdriver::Browser;
-use roster_infra_db::Store;
-use sea_orm::{ConnectionTrait, Statement};
+use roster_infra_mail::testing::{eml_files, parse_all};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -23,35 +22,30 @@ fn screenshots() -> PathBuf {
         .join("screenshots")
 }
 
-/// The activation link mailed to `email`. Until the mail worker (file outbox) is merged it
-/// is read from the `mail_queue` table of the server's SQLite file; switch this one
-/// function to the `.eml` files in the outbox then.
-async fn activation_link(database: &Path, email: &str) -> String {
-    let url = format!("sqlite://{}?mode=rw", database.display());
-    let store = Store::connect(&url).await.unwrap();
-    let rows = store
-        .connection()
-        .query_all_raw(Statement::from_string(
-            store.backend(),
-            "SELECT recipient, kind, variables FROM mail_queue ORDER BY queued_at",
-        ))
-        .await
-        .unwrap();
-    let link = rows
-        .iter()
-        .filter(|r| {
-            r.try_get::<String>("", "kind").unwrap() == "activation"
-                && r.try_get::<String>("", "recipient").unwrap() == email
-        })
-        .map(|r| {
-            let vars: Value =
-                serde_json::from_str(&r.try_get::<String>("", "variables").unwrap()).unwrap();
-            vars["link"].as_str().unwrap().to_owned()
-        })
-        .last()
-        .expect("an activation mail was queued");
-    store.close().await.unwrap();
-    link
+/// The activation link mailed to `email`, as the applicant gets it: the running server's
+/// mail job writes the message to the outbox folder (one `.eml` per mail), and the link is
+/// read from the parsed message body. Waits up to 30 s for the job's next round.
+fn activation_link(outbox: &Path, email: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let mails = parse_all(&eml_files(outbox));
+        if let Some(mail) = mails
+            .iter()
+            .find(|m| m.to.contains(email) && m.subject.contains("Confirm your application"))
+        {
+            assert!(mail.defects.is_empty(), "{:?}", mail.defects);
+            return mail
+                .link()
+                .expect("a link in the activation mail")
+                .to_owned();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no activation mail in {}",
+            outbox.display()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
 }
 
 fn call(agent: &ureq::Agent, method: &str, url: &str, token: &str, body: &Value) -> Value {
@@ -85,6 +79,7 @@ async fn a8_a_browser_registers_through_a_url_with_a_code_activates_and_logs_in(
         .env("ROSTER_PUBLIC_URL", &base)
         .env("ROSTER_OWNER_PASSWORD", OWNER_PASSWORD)
         .env("ROSTER_MAIL_OUTBOX", dir.path().join("outbox"))
+        .env("ROSTER_MAIL_INTERVAL_SECONDS", "1")
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
@@ -169,7 +164,7 @@ async fn a8_a_browser_registers_through_a_url_with_a_code_activates_and_logs_in(
     );
     browser.screenshot(&shots, "04-check-your-email");
 
-    let link = activation_link(&dir.path().join("roster.db"), "chromium-user@example.com").await;
+    let link = activation_link(&dir.path().join("outbox"), "chromium-user@example.com");
     assert!(link.starts_with(&format!("{base}/activate/")), "{link}");
     browser.goto(&link);
     browser.screenshot(&shots, "05-activation");

@@ -193,8 +193,9 @@ pub struct DeliveryCounts {
     pub failed: u64,
 }
 
-/// M1, M4: delivers queued mail. The adapter renders each with the current template, sends
-/// it, and on failure keeps it with a back-off retry time and its last error, visible.
+/// M1, M4: delivers queued mail: renders each with the current template, sends it, and on
+/// failure keeps it with a back-off retry time and its last error, visible. Implemented by
+/// `services::mail::MailDispatcher` over the `ports::delivery` ports.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait::async_trait]
 pub trait MailDispatch: Send + Sync {

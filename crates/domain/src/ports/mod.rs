@@ -5,6 +5,7 @@
 //! of reads that can only fail unexpectedly.
 
 pub mod audit;
+pub mod delivery;
 pub mod fields;
 pub mod grants;
 pub mod groups;

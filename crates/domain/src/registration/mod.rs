@@ -26,7 +26,10 @@ pub use availability::check_login_id_available;
 pub use code::{AuthCode, CodeError, CodeText};
 pub use form::{ApplicationForm, ApplyCommand, RawPassword};
 pub use login::{LoginFailure, LoginFailureCause, decide_login};
-pub use mail::{EmailTemplate, MailKind, NotificationSettings, OutgoingMail, TemplateError};
+pub use mail::{
+    EmailTemplate, MailKind, MailStatus, NotificationSettings, OutgoingMail, RetryPolicy,
+    TemplateError, last_error_text,
+};
 pub use session::{Session, SessionPolicy, SessionRejection, SessionTouch, check_session};
 pub use settings::{PurgeAfterDays, RegistrationSettings, TokenLifetimes};
 pub use status::{ApplicationEvent, ApplicationStatus, Transition};

@@ -14,6 +14,7 @@ pub mod imports;
 pub mod integrations;
 pub mod jobs;
 pub mod joining;
+pub mod mail;
 pub mod me;
 pub mod records;
 pub mod sessions;
@@ -38,6 +39,7 @@ pub use joining::{
     ApplicationService, InvitationService, JoiningConfig, JoiningError, JoiningPorts,
     MAX_BULK_URLS, PasswordResetService, PublicLinks, RegistrationUrlService, UrlListItem,
 };
+pub use mail::{MailDispatchPorts, MailDispatcher};
 pub use me::{MeError, MeService, Profile, ProfilePatch};
 pub use records::{NewBadge, NewCertificate, NewScore, RecordService, RecordServiceError};
 pub use sessions::{

@@ -2,6 +2,7 @@
 //! switches. Delivery (draining the queue) is the mail adapter's.
 
 mod notifications;
+mod outbox;
 mod queue;
 mod templates;
 

@@ -2,11 +2,13 @@
 //! switches, and the message handed to the mail queue. Rendering and sending are the mail
 //! adapter's.
 
+pub mod delivery;
 pub mod kind;
 pub mod notifications;
 pub mod outgoing;
 pub mod template;
 
+pub use delivery::{MailStatus, RetryPolicy, last_error_text};
 pub use kind::MailKind;
 pub use notifications::NotificationSettings;
 pub use outgoing::OutgoingMail;

@@ -12,7 +12,7 @@ pub struct JobsConfig {
     pub purge_expired_grades: bool,
     /// How often the purge and clean-up jobs run. Default 1 hour; at least 1 minute.
     pub maintenance_interval: Duration,
-    /// How often the mail queue is drained (M4). Default 1 minute; at least 10 seconds.
+    /// How often the mail queue is drained (M4). Default 1 minute; at least 1 second (tests run it every second).
     pub mail_interval: Duration,
     /// How long a claim holds a job before another instance may take it over (a crashed
     /// holder's job is not lost). Default 15 minutes, far above one run; at least 1 minute.
@@ -60,7 +60,7 @@ impl JobsConfig {
     /// Time from one run of `kind` to the next.
     pub fn interval(&self, kind: JobKind) -> Duration {
         match kind {
-            JobKind::MailQueue => self.mail_interval.max(Duration::seconds(10)),
+            JobKind::MailQueue => self.mail_interval.max(Duration::seconds(1)),
             JobKind::ExpiryPurge
             | JobKind::StaleApplications
             | JobKind::ExpiredTokens
@@ -120,7 +120,7 @@ mod tests {
             silly.interval(JobKind::ExpiredSessions),
             Duration::minutes(1)
         );
-        assert_eq!(silly.interval(JobKind::MailQueue), Duration::seconds(10));
+        assert_eq!(silly.interval(JobKind::MailQueue), Duration::seconds(1));
         assert_eq!(silly.lease(), Duration::minutes(1));
         assert_eq!(
             (

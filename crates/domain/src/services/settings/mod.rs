@@ -1,10 +1,12 @@
 //! Administrator settings: registration settings (A1) and user information fields (U8) with
 //! `admin.settings`, email templates (M2) with `admin.email_templates`, notification
-//! switches (M3) with `admin.notifications`. Settings span every group, so each needs its
+//! switches (M3) and the mail queue's pending and failed mail (M4) with
+//! `admin.notifications`. Settings span every group, so each needs its
 //! privilege with scope `all` (P4: only scope `all` covers global targets). Every change and
 //! every refused change is audited (Z1); reads are not.
 
 mod fields;
+mod mail_queue;
 mod notifications;
 mod registration;
 mod templates;
@@ -20,6 +22,7 @@ use crate::authz::{Actor, Denied, Privilege, Target, authorize};
 use crate::error::{ErrorCode, FieldError, Unexpected};
 use crate::group::graph::GroupGraph;
 use crate::ports::StoreError;
+use crate::ports::delivery::MailOutbox;
 use crate::ports::fields::{FieldWriteError, UserFieldRepository};
 use crate::ports::groups::GroupRepository;
 use crate::ports::mail::{MailStoreError, NotificationSettingsStore, TemplateStore};
@@ -40,6 +43,8 @@ pub struct SettingsPorts {
     pub renderer: Arc<dyn TemplateRenderer>,
     /// The notification switches (M3).
     pub notifications: Arc<dyn NotificationSettingsStore>,
+    /// The mail queue, for administrators to see pending and failed mail (M4).
+    pub outbox: Arc<dyn MailOutbox>,
 }
 
 impl fmt::Debug for SettingsPorts {
@@ -60,6 +65,9 @@ pub enum SettingsError {
     /// U8: another field has this key.
     #[error("a custom field with this key exists already")]
     FieldKeyTaken,
+    /// The page cursor is not one the store issued.
+    #[error("the page cursor is not valid")]
+    InvalidCursor,
     /// M2: the template does not pass (`template_unknown_variable`, `template_syntax`…).
     #[error(transparent)]
     Template(#[from] TemplateError),
@@ -74,6 +82,7 @@ impl ErrorCode for SettingsError {
             Self::Denied(e) => e.code(),
             Self::Invalid(_) => "validation_failed",
             Self::FieldKeyTaken => "field_key_taken",
+            Self::InvalidCursor => "invalid_cursor",
             Self::Template(e) => e.code(),
             Self::Unexpected(_) => "unexpected",
         }
@@ -122,6 +131,7 @@ pub struct SettingsService {
     templates: Arc<dyn TemplateStore>,
     renderer: Arc<dyn TemplateRenderer>,
     notifications: Arc<dyn NotificationSettingsStore>,
+    outbox: Arc<dyn MailOutbox>,
 }
 
 impl fmt::Debug for SettingsService {
@@ -141,6 +151,7 @@ impl SettingsService {
             templates: settings.templates.clone(),
             renderer: settings.renderer.clone(),
             notifications: settings.notifications.clone(),
+            outbox: settings.outbox.clone(),
         }
     }
 

@@ -1,6 +1,7 @@
 //! Test support for the settings service: its ports mocked on top of the common [`Mocks`].
 
 use super::{SettingsPorts, SettingsService};
+use crate::ports::delivery::MockMailOutbox;
 use crate::ports::mail::{MockNotificationSettingsStore, MockTemplateStore};
 use crate::ports::registration::MockRegistrationSettingsStore;
 use crate::ports::templates::MockTemplateRenderer;
@@ -14,6 +15,7 @@ pub(crate) struct SettingsMocks {
     pub templates: MockTemplateStore,
     pub renderer: MockTemplateRenderer,
     pub notifications: MockNotificationSettingsStore,
+    pub outbox: MockMailOutbox,
 }
 
 impl SettingsMocks {
@@ -27,6 +29,7 @@ impl SettingsMocks {
             templates: MockTemplateStore::new(),
             renderer: MockTemplateRenderer::new(),
             notifications: MockNotificationSettingsStore::new(),
+            outbox: MockMailOutbox::new(),
         }
     }
 
@@ -36,6 +39,7 @@ impl SettingsMocks {
             templates: Arc::new(self.templates),
             renderer: Arc::new(self.renderer),
             notifications: Arc::new(self.notifications),
+            outbox: Arc::new(self.outbox),
         };
         SettingsService::new(&self.base.ports(), &settings)
     }

@@ -11,6 +11,7 @@ mod fixtures;
 mod jobs;
 mod listing;
 mod mail;
+mod outbox;
 mod settings;
 mod submissions;
 mod urls;
