@@ -5,8 +5,8 @@
 //! `target/screenshots/`.
 
 use crate::e2e::{Server, agent, free_port, post};
-use crate::webdriver::Browser;
-use roster_infra_mail::testing::{eml_files, parse_all};
+use crate::webdriver::{Browser, chromedriver};
+use roster_infra_mail::testing::{eml_files, mail_tools_present, parse_all, skip_or_fail};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -68,6 +68,17 @@ fn call(agent: &ureq::Agent, method: &str, url: &str, token: &str, body: &Value)
 
 #[tokio::test]
 async fn a8_a_browser_registers_through_a_url_with_a_code_activates_and_logs_in() {
+    const TEST: &str = "a8_a_browser_registers_through_a_url_with_a_code_activates_and_logs_in";
+    if !mail_tools_present(TEST) {
+        return;
+    }
+    if chromedriver().is_none() {
+        skip_or_fail(
+            TEST,
+            "chromedriver (apt-get install chromium chromium-driver)",
+        );
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use roster_domain::ports::mail::MailQueue;
 use roster_domain::registration::{MailKind, OutgoingMail};
 use roster_domain::user::Email;
-use roster_infra_mail::testing::{eml_files, free_port, parse_eml};
+use roster_infra_mail::testing::{eml_files, free_port, mail_tools_present, parse_eml};
 
 struct Server(Child);
 
@@ -43,6 +43,9 @@ fn post(agent: &ureq::Agent, url: &str, token: Option<&str>, body: &Value) -> (u
 
 #[test]
 fn m1_the_running_server_delivers_queued_mail_to_the_outbox() {
+    if !mail_tools_present("m1_the_running_server_delivers_queued_mail_to_the_outbox") {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let outbox = dir.path().join("mail");
     let port = free_port();
