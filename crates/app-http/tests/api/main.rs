@@ -18,6 +18,7 @@ mod invitations;
 mod joining;
 mod limits;
 mod mail_admin;
+mod mail_links;
 mod matrix_groups;
 mod matrix_users;
 mod me;
