@@ -29,6 +29,9 @@ pub struct Layer {
     pub mail_interval_seconds: Option<u32>,
     /// `ROSTER_JOBS_INTERVAL_MINUTES`: how often the clean-up jobs run (U6, A7), 60 by default.
     pub jobs_interval_minutes: Option<u32>,
+    /// `ROSTER_PURGE_EXPIRED_GRADES`: whether the scheduled job deletes the scores of expired
+    /// users (U6), `true` by default.
+    pub purge_expired_grades: Option<bool>,
     /// `ROSTER_SESSION_IDLE_MINUTES`: a session unused this long ends (S1), 30 by default.
     pub session_idle_minutes: Option<u32>,
     /// `ROSTER_SESSION_ABSOLUTE_MINUTES`: a session ends this long after login, 720 by default.
@@ -72,6 +75,7 @@ pub struct Config {
     pub mail_from: String,
     pub mail_interval_seconds: u32,
     pub jobs_interval_minutes: u32,
+    pub purge_expired_grades: bool,
     pub session_idle_minutes: u32,
     pub session_absolute_minutes: u32,
     pub login_failures_per_login_id: u32,
@@ -154,6 +158,7 @@ impl Layer {
             mail_from: text("ROSTER_MAIL_FROM"),
             mail_interval_seconds: number(&text, "ROSTER_MAIL_INTERVAL_SECONDS")?,
             jobs_interval_minutes: number(&text, "ROSTER_JOBS_INTERVAL_MINUTES")?,
+            purge_expired_grades: flag(&text, "ROSTER_PURGE_EXPIRED_GRADES")?,
             session_idle_minutes: number(&text, "ROSTER_SESSION_IDLE_MINUTES")?,
             session_absolute_minutes: number(&text, "ROSTER_SESSION_ABSOLUTE_MINUTES")?,
             login_failures_per_login_id: number(&text, "ROSTER_LOGIN_FAILURES_PER_LOGIN_ID")?,
@@ -183,6 +188,7 @@ impl Layer {
             mail_from: over.mail_from.or(self.mail_from),
             mail_interval_seconds: over.mail_interval_seconds.or(self.mail_interval_seconds),
             jobs_interval_minutes: over.jobs_interval_minutes.or(self.jobs_interval_minutes),
+            purge_expired_grades: over.purge_expired_grades.or(self.purge_expired_grades),
             session_idle_minutes: over.session_idle_minutes.or(self.session_idle_minutes),
             session_absolute_minutes: over
                 .session_absolute_minutes
@@ -261,6 +267,7 @@ impl Layer {
                 "login_failures_per_address",
             )?,
             trust_forwarded_for: self.trust_forwarded_for.unwrap_or(false),
+            purge_expired_grades: self.purge_expired_grades.unwrap_or(true),
             hash_workers: self.hash_workers.filter(|n| *n > 0),
             hash_queue: self.hash_queue.filter(|n| *n > 0),
             body_limit_bytes: self.body_limit_bytes.unwrap_or(1 << 20).max(1024),
@@ -348,6 +355,10 @@ mod tests {
         assert_eq!(
             (config.mail_interval_seconds, config.jobs_interval_minutes),
             (60, 60)
+        );
+        assert!(
+            config.purge_expired_grades,
+            "U6: expired users' scores are purged by default"
         );
     }
 

@@ -48,6 +48,7 @@ pub fn runner(config: &Config, store: &Store) -> Result<JobRunner, String> {
     let jobs = JobsConfig {
         mail_interval: Duration::seconds(i64::from(config.mail_interval_seconds)),
         maintenance_interval: Duration::minutes(i64::from(config.jobs_interval_minutes)),
+        purge_expired_grades: config.purge_expired_grades,
         ..JobsConfig::default()
     };
     Ok(JobRunner::new(ports, jobs))
@@ -73,6 +74,31 @@ pub fn spawn(
             }
         }
     })
+}
+
+/// `roster jobs run`: every due job once (O5: claimed like the server's ticks, so it never
+/// runs a job another instance holds), a line per job on standard output; an error when
+/// any job failed.
+pub async fn run_once(config: &Config) -> Result<(), String> {
+    let store = super::wiring::open_store(config).await?;
+    let reports = runner(config, &store)?.run_due(chrono::Utc::now()).await;
+    let mut failed = 0;
+    for report in &reports {
+        let line = match &report.outcome {
+            JobOutcome::Disabled => "switched off".to_owned(),
+            JobOutcome::NotDue => "not due (or running elsewhere)".to_owned(),
+            JobOutcome::Done { items } => format!("done, {items} handled"),
+            JobOutcome::Failed { code, message } => {
+                failed += 1;
+                format!("FAILED [{code}]: {message}")
+            }
+        };
+        println!("{}: {line}", report.kind);
+    }
+    match failed {
+        0 => Ok(()),
+        n => Err(format!("{n} job(s) failed; a later run retries them")),
+    }
 }
 
 fn log(kind: JobKind, outcome: &JobOutcome) {

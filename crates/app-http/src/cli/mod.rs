@@ -53,6 +53,12 @@ enum Command {
     },
     /// Print the OpenAPI document of the HTTP API (what /openapi.json serves) and exit.
     Openapi,
+    /// Scheduled jobs (O5): expiry purge, stale applications, expired links and sessions,
+    /// the mail queue.
+    Jobs {
+        #[command(subcommand)]
+        action: JobsAction,
+    },
     /// Import users from a CSV file (C1–C6, C8): columns by header (login_id, name, email,
     /// password or password_hash, groups, status, expires_at, custom fields), UTF-8 with or
     /// without BOM or Shift_JIS. Every row is checked first; by default any error means
@@ -100,6 +106,14 @@ enum Command {
         #[arg(long = "as", value_name = "LOGIN_ID")]
         acting_as: Option<String>,
     },
+}
+
+/// What `roster jobs` does.
+#[derive(Debug, Subcommand)]
+enum JobsAction {
+    /// Run every due job once (claimed as `serve` claims them, so a job another instance is
+    /// running is skipped), print a line per job, and exit non-zero if any failed.
+    Run,
 }
 
 /// The import modes on the command line (C3).
@@ -158,6 +172,9 @@ pub fn main() -> ExitCode {
             Command::Migrate => wiring::migrate(&config).await,
             Command::Init { password_stdin } => owner::init(config, password_stdin).await,
             Command::Openapi => Ok(()),
+            Command::Jobs {
+                action: JobsAction::Run,
+            } => jobs::run_once(&config).await,
             Command::Import {
                 file,
                 mode,

@@ -6,6 +6,7 @@ mod applications;
 mod audit;
 mod browser;
 mod e2e;
+mod e2e_jobs;
 mod e2e_mail;
 mod expiry;
 mod exports;
