@@ -81,7 +81,10 @@ async fn o5_u6_jobs_run_purges_expired_scores_once_and_can_be_switched_off() {
 
     let off = jobs_run(dir.path(), &[("ROSTER_PURGE_EXPIRED_GRADES", "false")]);
     assert!(off.contains("expiry_purge: switched off"), "{off}");
-    assert!(off.contains("mail_queue: done"), "the other jobs ran: {off}");
+    assert!(
+        off.contains("mail_queue: done"),
+        "the other jobs ran: {off}"
+    );
     assert_eq!(
         scores(&store, expired).await,
         2,
