@@ -157,7 +157,7 @@ async fn a8_a_browser_registers_through_a_url_with_a_code_activates_and_logs_in(
     browser.fill("#code", "CHROME-2026");
     browser.screenshot(&shots, "02-register-filled");
     browser.click("#review");
-    let review = browser.source();
+    let review = browser.source_once_it_shows("Please check what will be submitted");
     assert!(
         review.contains("Please check what will be submitted"),
         "{review}"
@@ -168,7 +168,7 @@ async fn a8_a_browser_registers_through_a_url_with_a_code_activates_and_logs_in(
     );
     browser.screenshot(&shots, "03-confirmation");
     browser.click("#submit");
-    let sent = browser.source();
+    let sent = browser.source_once_it_shows("We sent a link to");
     assert!(
         sent.contains("We sent a link to chromium-user@example.com"),
         "{sent}"
@@ -180,7 +180,7 @@ async fn a8_a_browser_registers_through_a_url_with_a_code_activates_and_logs_in(
     browser.goto(&link);
     browser.screenshot(&shots, "05-activation");
     browser.click("#activate");
-    let activated = browser.source();
+    let activated = browser.source_once_it_shows("You can log in now");
     assert!(activated.contains("You can log in now"), "{activated}");
     browser.screenshot(&shots, "06-activated");
 

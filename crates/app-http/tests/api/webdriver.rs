@@ -157,6 +157,20 @@ impl Browser {
             .to_owned()
     }
 
+    /// The page's HTML once it contains `text` — a click's navigation may still be under way
+    /// when the click returns — or, after 15 s, as it is (the caller's assertion then fails
+    /// with the page in its message).
+    pub fn source_once_it_shows(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let html = self.source();
+            if html.contains(text) || Instant::now() > deadline {
+                return html;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     /// Saves a PNG of the viewport as `dir/name.png`.
     pub fn screenshot(&self, dir: &Path, name: &str) {
         let data = self.call("GET", "/screenshot", None);
