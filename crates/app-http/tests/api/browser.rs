@@ -4,7 +4,7 @@
 //! and the new user then logs in through the API. Screenshots of every page go to
 //! `target/screenshots/`.
 
-use crate::e2e::{Server, agent, free_port, post};
+use crate::e2e::{Server, agent, free_port, post, wait_until_ready};
 use crate::webdriver::{Browser, chromedriver};
 use roster_infra_mail::testing::{eml_files, mail_tools_present, parse_all, skip_or_fail};
 use serde_json::{Value, json};
@@ -98,15 +98,7 @@ async fn a8_a_browser_registers_through_a_url_with_a_code_activates_and_logs_in(
         .unwrap();
     let _server = Server(child);
     let http = agent();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !http
-        .get(&format!("{base}/readyz"))
-        .call()
-        .is_ok_and(|r| r.status() == 200)
-    {
-        assert!(Instant::now() < deadline, "/readyz never answered 200");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    wait_until_ready(&http, &base, Duration::from_secs(60));
 
     // The administrator opens registration and publishes a URL with a code (A1, A5).
     let (_, login) = post(

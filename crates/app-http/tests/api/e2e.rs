@@ -35,6 +35,19 @@ pub(crate) fn agent() -> ureq::Agent {
         .into()
 }
 
+/// Waits until the server at `base` answers `/readyz` with 200; fails the test after `limit`.
+pub(crate) fn wait_until_ready(agent: &ureq::Agent, base: &str, limit: Duration) {
+    let deadline = Instant::now() + limit;
+    while !agent
+        .get(&format!("{base}/readyz"))
+        .call()
+        .is_ok_and(|r| r.status() == 200)
+    {
+        assert!(Instant::now() < deadline, "/readyz never answered 200");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 pub(crate) fn post(
     agent: &ureq::Agent,
     url: &str,
@@ -84,16 +97,7 @@ fn o1_the_binary_serves_on_an_empty_folder_and_users_log_in() {
 
     let base = format!("http://127.0.0.1:{port}");
     let agent = agent();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if let Ok(resp) = agent.get(&format!("{base}/readyz")).call()
-            && resp.status() == 200
-        {
-            break;
-        }
-        assert!(Instant::now() < deadline, "/readyz never answered 200");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    wait_until_ready(&agent, &base, Duration::from_secs(60));
     assert!(
         dir.path().join("roster.db").exists(),
         "the SQLite file is in the working folder"

@@ -4,42 +4,16 @@
 //! work; the queue is the contract between both), and the running server's background job
 //! writes it to the outbox as a readable `.eml`. SIGTERM then stops the server cleanly.
 
-use serde_json::{Value, json};
+use crate::e2e::{Server, agent, post, wait_until_ready};
+use serde_json::json;
 use std::collections::BTreeMap;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use roster_domain::ports::mail::MailQueue;
 use roster_domain::registration::{MailKind, OutgoingMail};
 use roster_domain::user::Email;
 use roster_infra_mail::testing::{eml_files, free_port, mail_tools_present, parse_eml};
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(30)))
-        .build()
-        .into()
-}
-
-fn post(agent: &ureq::Agent, url: &str, token: Option<&str>, body: &Value) -> (u16, Value) {
-    let mut req = agent.post(url);
-    if let Some(token) = token {
-        req = req.header("Authorization", &format!("Bearer {token}"));
-    }
-    let mut resp = req.send_json(body).unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.body_mut().read_json().unwrap_or(Value::Null))
-}
 
 #[test]
 fn m1_the_running_server_delivers_queued_mail_to_the_outbox() {
@@ -71,15 +45,7 @@ fn m1_the_running_server_delivers_queued_mail_to_the_outbox() {
     let mut server = Server(child);
     let base = format!("http://127.0.0.1:{port}");
     let agent = agent();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !agent
-        .get(&format!("{base}/readyz"))
-        .call()
-        .is_ok_and(|r| r.status() == 200)
-    {
-        assert!(Instant::now() < deadline, "/readyz never answered 200");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    wait_until_ready(&agent, &base, Duration::from_secs(60));
     let (status, login) = post(
         &agent,
         &format!("{base}/api/v1/auth/login"),

@@ -10,6 +10,7 @@
 
 use super::backend;
 use super::seed::{self, Volume};
+use crate::e2e::wait_until_ready;
 use roster_domain::ids::UserId;
 use roster_domain::integration::UserRecords;
 use roster_domain::ports::records::LearningRecords;
@@ -67,16 +68,7 @@ fn start(dir: &std::path::Path, database_url: &str) -> Server {
         child,
         base: format!("http://127.0.0.1:{port}"),
     };
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while agent()
-        .get(format!("{}/readyz", server.base))
-        .call()
-        .map(|r| r.status() != 200)
-        .unwrap_or(true)
-    {
-        assert!(Instant::now() < deadline, "/readyz never answered 200");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    wait_until_ready(&agent(), &server.base, Duration::from_secs(120));
     server
 }
 
